@@ -1,0 +1,37 @@
+package importer
+
+import (
+	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/mapping"
+)
+
+// Item is one valid row on its way to the API.
+type Item struct {
+	seq      int64
+	fileIdx  int
+	File     string
+	Row      int
+	Original []string
+
+	AccountID  string
+	ExternalID string
+	Phone      string
+	// Lead is the mapped lead (for agents: its four agent fields).
+	Lead client.Lead
+	// Payload is the lead's JSON, encoded once when the row is read: batching
+	// measures it, and a split batch is rebuilt from it without re-encoding.
+	Payload []byte
+	// Message carries the row's warnings into the report.
+	Message string
+	// Extra holds values an action adds to the report (lead statistics).
+	Extra []string
+
+	attempts   int
+	httpStatus int
+}
+
+// compile-time proof that mapping.Lead and client.Lead are the same shape, so
+// the conversion in toClientLead costs nothing.
+var _ = client.Lead(mapping.Lead{})
+
+func toClientLead(l mapping.Lead) client.Lead { return client.Lead(l) }
