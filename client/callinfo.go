@@ -1,0 +1,36 @@
+package client
+
+import (
+	"context"
+	"time"
+)
+
+// CallInfo is the accounting of one client call, filled by the client when
+// the call's context carries it (see WithCallInfo). The importer uses it for
+// the report's attempts/http_status columns and the run summary.
+type CallInfo struct {
+	Attempts   int           // HTTP attempts made
+	StatusCode int           // last status seen (0 if no response ever came)
+	Retries    int           // Attempts-1
+	Resends    int           // attempts that followed one whose response never came (may have been applied)
+	Waited     time.Duration // total backoff / Retry-After waited (rate-limiter waits excluded)
+}
+
+type callInfoKey struct{}
+
+// WithCallInfo returns a context that makes the client record into info.
+// The client resets *info when a call starts and fills it as the call goes,
+// so use one CallInfo per call (and per goroutine).
+func WithCallInfo(ctx context.Context, info *CallInfo) context.Context {
+	return context.WithValue(ctx, callInfoKey{}, info)
+}
+
+// callInfoFrom returns the CallInfo carried by ctx, or a throwaway one so the
+// request path never has to check for nil.
+func callInfoFrom(ctx context.Context) *CallInfo {
+	if info, ok := ctx.Value(callInfoKey{}).(*CallInfo); ok && info != nil {
+		*info = CallInfo{}
+		return info
+	}
+	return &CallInfo{}
+}

@@ -1,0 +1,56 @@
+package client
+
+import (
+	"net/http"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Option configures a Client in New.
+type Option func(*Client)
+
+// WithCredentials sets the HTTP Basic credentials sent on every request.
+func WithCredentials(username, password string) Option {
+	return func(c *Client) { c.username, c.password = username, password }
+}
+
+// WithHTTPClient replaces the default HTTP client (keep-alives, 64 idle
+// connections per host, redirects not followed). Nil keeps the default.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) { c.hc = hc }
+}
+
+// WithTimeout bounds each attempt (request and response body), not the whole
+// call with its retries; the caller's ctx bounds that. 0 means no limit.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) { c.timeout = max(d, 0) }
+}
+
+// WithUserAgent sets the User-Agent to "xonvo-import/<version>"; an empty
+// version keeps "dev".
+func WithUserAgent(version string) Option {
+	return func(c *Client) {
+		if version == "" {
+			version = defaultVersion
+		}
+		c.userAgent = userAgentPrefix + version
+	}
+}
+
+// WithRateLimiter makes every attempt, retries included, wait for a token
+// from l. Nil means no client-side limit.
+func WithRateLimiter(l *rate.Limiter) Option {
+	return func(c *Client) { c.limiter = l }
+}
+
+// WithRetry sets the retry policy. The default makes no retries.
+func WithRetry(p RetryPolicy) Option {
+	return func(c *Client) { c.retry = p }
+}
+
+// withClock replaces the clock used to read HTTP-date Retry-After values.
+// Tests only.
+func withClock(now func() time.Time) Option {
+	return func(c *Client) { c.now = now }
+}
