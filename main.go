@@ -10,6 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Mapping timezones (America/New_York, US/Arizona) must resolve in
+	// minimal container images that ship no zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/xonvo/xonvo-import/internal/cli"
 )

@@ -62,7 +62,10 @@ func (BulkLeads) ExtraColumns() []string { return nil }
 func (BulkLeads) Prepare(res *mapping.Result, it *Item) string { return prepareLead(res, it) }
 
 // Encode implements Action: the lead is encoded once, here.
-func (BulkLeads) Encode(it *Item) error { return encodeJSON(it, &it.Lead) }
+func (BulkLeads) Encode(it *Item) error {
+	it.Payload = appendLeadJSON(make([]byte, 0, 384), &it.Lead)
+	return nil
+}
 
 // Body implements Action: {"leadsByAccountId":{"<account>":[lead,...]}}.
 func (BulkLeads) Body(items []*Item) []byte {
@@ -111,7 +114,10 @@ func (SingleLeads) ExtraColumns() []string { return nil }
 func (SingleLeads) Prepare(res *mapping.Result, it *Item) string { return prepareLead(res, it) }
 
 // Encode implements Action.
-func (SingleLeads) Encode(it *Item) error { return encodeJSON(it, &it.Lead) }
+func (SingleLeads) Encode(it *Item) error {
+	it.Payload = appendLeadJSON(make([]byte, 0, 384), &it.Lead)
+	return nil
+}
 
 // Body implements Action: the lead itself.
 func (SingleLeads) Body(items []*Item) []byte { return items[0].Payload }

@@ -76,7 +76,7 @@ func newTestClient(t *testing.T, srv *sandbox.Server, clock *fakeClock, extra ..
 	return c
 }
 
-func testMapping(t *testing.T) *mapping.Config {
+func testMapping(t testing.TB) *mapping.Config {
 	t.Helper()
 	cfg, err := mapping.Load(filepath.Join("testdata", "pipeline", "mapping.yaml"))
 	require.NoError(t, err)
@@ -179,3 +179,5 @@ func baseOptions(t *testing.T, files []string, action Action) Options {
 func statusCount(s reports.Summary, st reports.Status) int64 { return s.Counts[st] }
 
 func extID(i int) string { return fmt.Sprintf("EXT-%08d", i) }
+
+func benchMapping(b *testing.B) *mapping.Config { return testMapping(b) }
