@@ -1,5 +1,5 @@
-// Package importer is the pipeline: it opens the input files (sources.go,
-// csv*.go, xlsx*.go), maps and validates each row through the mapping
+// Package importer is the pipeline: it opens the input files (source.go,
+// csv_source.go, xlsx_*.go), maps and validates each row through the mapping
 // package, groups valid rows by account into batches (batcher.go), sends them
 // through the client with bounded concurrency (run.go, actions.go), isolates
 // the rows a server refuses by splitting a refused batch in halves, and writes
@@ -11,6 +11,14 @@
 // sent. --resume reads it back and reports the confirmed rows as already_sent
 // instead of sending them again; a changed input is refused unless the journal
 // says its run completed, in which case a new run starts.
+//
+// Reading: delimited text goes through encoding/csv directly (gocsv binds
+// records to structs, but the columns here are only known at run time from
+// the mapping, and the hot path wants no reflection). XLSX is read by a
+// streaming scanner of the sheet XML (xlsx_scanner.go) with the workbook,
+// styles and date system parsed beside it; excelize writes the test fixtures
+// and is the oracle the scanner's output is compared with. excelize's Rows()
+// exposes no style ids (so no date or 00000 formats) and ran ~10k rows/s.
 //
 // Decisions the documentation leaves open:
 //   - Batches close at --batch-size rows (default 100) or 1 MiB of body,

@@ -628,8 +628,11 @@ func (r *run) send(items []*Item) {
 		r.anySuccess.Store(true)
 		r.finishItems(items, reports.StatusRejected, rejectMessage(apiErr))
 	case r.sendCtx.Err() != nil:
-		r.finishItems(items, reports.StatusNotSent,
-			"not sent: the run was stopped while this row's request was in flight; it may have been applied, and --resume sends it again")
+		msg := "not sent: the run was stopped while this row's request was in flight; it may have been applied, and --resume sends it again"
+		if reason := r.reason(); reason == StopAuth || reason == StopUnreachable {
+			msg = r.notSentMessage()
+		}
+		r.finishItems(items, reports.StatusNotSent, msg)
 	default:
 		if client.IsNoResponse(err) && !r.anySuccess.Load() {
 			r.setFatal(fmt.Errorf("%w: %w", ErrUnreachable, err))

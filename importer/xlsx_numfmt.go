@@ -1,0 +1,277 @@
+package importer
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// DateTimeLayout is how XLSX date/time cells are delivered (the API's MM-dd-yyyy HH:mm:ss).
+const DateTimeLayout = "01-02-2006 15:04:05"
+
+type fmtKind uint8
+
+const (
+	fmtGeneral fmtKind = iota // the shortest exact decimal
+	fmtDate                   // a serial date/time
+	fmtDigits                 // an integer shown through digit placeholders, e.g. 00000 or 000-00-0000
+)
+
+// cellFormat is what a cell style's number format means for the text we deliver.
+type cellFormat struct {
+	kind    fmtKind
+	pattern []patElem // fmtDigits: the first section
+}
+
+// patElem is a digit placeholder ('0', '#' or '?') or, when lit is set, literal text.
+type patElem struct {
+	ph  byte
+	lit string
+}
+
+// builtinDateIDs are the built-in number formats that show dates or times (ECMA-376 18.8.30,
+// plus the East Asian and Thai ids Excel assigns to locale date formats).
+func builtinDate(id int) bool {
+	switch {
+	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47,
+		id >= 50 && id <= 58, id >= 71 && id <= 81:
+		return true
+	}
+	return false
+}
+
+// classifyNumFmt classifies number format id, looking first among the workbook's own codes.
+func classifyNumFmt(id int, custom map[int]string) cellFormat {
+	code, ok := custom[id]
+	if !ok {
+		if builtinDate(id) {
+			return cellFormat{kind: fmtDate}
+		}
+		return cellFormat{}
+	}
+	if isDateCode(code) {
+		return cellFormat{kind: fmtDate}
+	}
+	if pat, ok := digitPattern(code); ok {
+		return cellFormat{kind: fmtDigits, pattern: pat}
+	}
+	return cellFormat{}
+}
+
+// isDateCode reports whether a format code shows a date or time: it has d, m, y, h or s
+// outside quoted text, escapes, fill/space directives and [bracketed] parts other than
+// elapsed-time ones ([h], [mm], [ss]).
+func isDateCode(code string) bool {
+	for i := 0; i < len(code); i++ {
+		switch c := code[i]; c {
+		case '"':
+			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				return false
+			}
+		case '\\', '_', '*':
+			i++ // the next character is literal, a width or a fill
+		case '[':
+			j := strings.IndexByte(code[i:], ']')
+			if j < 0 {
+				return false
+			}
+			inner := strings.ToLower(code[i+1 : i+j])
+			if inner != "" && strings.Trim(inner, "hms") == "" {
+				return true
+			}
+			i += j
+		default:
+			switch c | 0x20 { // lower case
+			case 'd', 'm', 'y', 'h', 's':
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// digitPattern parses the first section of code when it is only digit placeholders and
+// literal text (zip codes, SSNs, account numbers). Thousands separators, decimals, percent,
+// exponents, fractions, conditions and text sections are not: those values stay plain.
+func digitPattern(code string) ([]patElem, bool) {
+	section, zeros := code, 0
+	if i := sectionEnd(code); i >= 0 {
+		section = code[:i]
+	}
+	var pat []patElem
+	lit := func(s string) {
+		if n := len(pat); n > 0 && pat[n-1].ph == 0 {
+			pat[n-1].lit += s
+			return
+		}
+		pat = append(pat, patElem{lit: s})
+	}
+	for i := 0; i < len(section); i++ {
+		switch c := section[i]; c {
+		case '0', '#', '?':
+			if c == '0' {
+				zeros++
+			}
+			pat = append(pat, patElem{ph: c})
+		case '"':
+			j := strings.IndexByte(section[i+1:], '"')
+			if j < 0 {
+				return nil, false
+			}
+			lit(section[i+1 : i+1+j])
+			i += j + 1
+		case '\\':
+			if i+1 >= len(section) {
+				return nil, false
+			}
+			lit(section[i+1 : i+2])
+			i++
+		case '[':
+			j := strings.IndexByte(section[i:], ']')
+			if j < 0 {
+				return nil, false
+			}
+			inner := section[i+1 : i+j]
+			// Colours and locale tags ([$-409]) change nothing here; currency symbols and
+			// conditions would, so those formats are left alone.
+			if strings.HasPrefix(inner, "$") && !strings.HasPrefix(inner, "$-") || strings.ContainsAny(inner[:min(1, len(inner))], "<>=") {
+				return nil, false
+			}
+			i += j
+		case '-', ' ', '(', ')', ':', '+':
+			lit(string(c))
+		default:
+			return nil, false
+		}
+	}
+	if zeros == 0 {
+		return nil, false
+	}
+	return pat, true
+}
+
+// sectionEnd is the index of the first ';' outside quotes and escapes, or -1.
+func sectionEnd(code string) int {
+	for i := 0; i < len(code); i++ {
+		switch code[i] {
+		case '"':
+			j := strings.IndexByte(code[i+1:], '"')
+			if j < 0 {
+				return -1
+			}
+			i += j + 1
+		case '\\':
+			i++
+		case ';':
+			return i
+		}
+	}
+	return -1
+}
+
+// applyDigits lays the digits of a non-negative integer into the pattern the way a
+// spreadsheet does: from the right, the leftmost placeholder taking any extra digits.
+func applyDigits(pat []patElem, digits string) string {
+	first := -1
+	for i, e := range pat {
+		if e.ph != 0 {
+			first = i
+			break
+		}
+	}
+	parts := make([]string, len(pat))
+	di := len(digits)
+	for i := len(pat) - 1; i >= 0; i-- {
+		e := pat[i]
+		switch {
+		case e.ph == 0:
+			parts[i] = e.lit
+		case i == first && di > 0:
+			parts[i] = digits[:di]
+			di = 0
+		case di > 0:
+			parts[i] = digits[di-1 : di]
+			di--
+		case e.ph == '0':
+			parts[i] = "0"
+		case e.ph == '?':
+			parts[i] = " "
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// formatNumber turns a numeric cell's stored text into what we deliver.
+func formatNumber(v []byte, cf cellFormat, date1904 bool) string {
+	if cf.kind == fmtGeneral && plainInteger(v) {
+		return string(v)
+	}
+	f, err := strconv.ParseFloat(string(v), 64)
+	if err != nil {
+		return string(v)
+	}
+	switch cf.kind {
+	case fmtDate:
+		if t, ok := serialTime(f, date1904); ok {
+			return t.Format(DateTimeLayout)
+		}
+	case fmtDigits:
+		if f >= 0 && f < 1e15 && f == math.Trunc(f) {
+			return applyDigits(cf.pattern, strconv.FormatFloat(f, 'f', -1, 64))
+		}
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// plainInteger reports whether v is digits only, short enough to be exact, no leading zero.
+func plainInteger(v []byte) bool {
+	if len(v) == 0 || len(v) > 15 || (v[0] == '0' && len(v) > 1) {
+		return false
+	}
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// serialTime converts a spreadsheet serial date to a time, rounded to the nearest second
+// (half a second rounds up). Rounding goes through whole milliseconds first so that the
+// float error of the stored serial cannot turn 23.5 s into 23.4999 s.
+func serialTime(serial float64, date1904 bool) (time.Time, bool) {
+	const maxSerial = 2958466 // 10000-01-01 in the 1900 system
+	if serial < 0 || serial >= maxSerial || math.IsNaN(serial) {
+		return time.Time{}, false
+	}
+	ms := int64(math.Round(serial * 86400000))
+	secs := (ms + 500) / 1000
+	days, rem := secs/86400, secs%86400
+	var base time.Time
+	switch {
+	case date1904:
+		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	case days < 60:
+		// Serials before Excel's phantom 1900-02-29 count from 1899-12-31.
+		base = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+	default:
+		base = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	}
+	return base.AddDate(0, 0, int(days)).Add(time.Duration(rem) * time.Second), true
+}
+
+// isoCellTime formats a t="d" cell (an ISO 8601 date/time) like a serial date.
+func isoCellTime(v string) string {
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999Z07:00", "2006-01-02T15:04:05.999999999", "2006-01-02", "15:04:05.999999999"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			if layout == "15:04:05.999999999" {
+				t = time.Date(1899, 12, 30, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
+			}
+			return t.Round(time.Second).Format(DateTimeLayout)
+		}
+	}
+	return v
+}
