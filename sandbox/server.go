@@ -1,0 +1,194 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/xonvo/xonvo-import/client"
+)
+
+// shutdownGrace is how long Close waits for requests in flight.
+const shutdownGrace = 5 * time.Second
+
+// Server is an in-memory XONVO External API. Create it with NewServer (tests)
+// or Listen (the CLI); it is safe for concurrent use.
+type Server struct {
+	opts    Options
+	reject  map[string]struct{}
+	faults  *faults
+	reqLog  *requestLog
+	mux     *http.ServeMux
+	handler http.Handler
+
+	mu sync.Mutex // guards st
+	st *store
+
+	httpSrv   *http.Server
+	url       string
+	served    chan error
+	stopWatch func() bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewServer starts a sandbox on 127.0.0.1 with a free port, ready to serve
+// when it returns. Close it when done.
+func NewServer(opts Options) (*Server, error) {
+	return Listen(context.Background(), "127.0.0.1:0", opts)
+}
+
+// Listen starts a sandbox on addr (host:port). It accepts connections when
+// Listen returns, and shuts down when ctx is done or Close is called.
+func Listen(ctx context.Context, addr string, opts Options) (*Server, error) {
+	s, err := newServer(opts)
+	if err != nil {
+		return nil, err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: listen on %s: %w", addr, err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.httpSrv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          log.New(io.Discard, "", 0),
+	}
+	if s.opts.Logger != nil {
+		s.httpSrv.ErrorLog = slog.NewLogLogger(s.opts.Logger.Handler(), slog.LevelWarn)
+	}
+	s.served = make(chan error, 1)
+	go func() { s.served <- s.httpSrv.Serve(ln) }()
+	s.stopWatch = context.AfterFunc(ctx, func() { _ = s.Close() })
+	return s, nil
+}
+
+// newServer builds a server that does not listen: its Handler can be mounted
+// anywhere.
+func newServer(opts Options) (*Server, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:   o,
+		reject: make(map[string]struct{}, len(o.RejectExternalIDs)),
+		faults: newFaults(o),
+		reqLog: newRequestLog(),
+		st:     newStore(),
+	}
+	for _, id := range o.RejectExternalIDs {
+		s.reject[id] = struct{}{}
+	}
+	for _, id := range o.Accounts {
+		s.st.ensureAccount(id)
+	}
+	s.mux = s.routes()
+	s.handler = http.HandlerFunc(s.serveHTTP)
+	return s, nil
+}
+
+// URL is the base URL, e.g. http://127.0.0.1:PORT, with no trailing slash.
+func (s *Server) URL() string { return s.url }
+
+// Credentials are the Basic username and password the server accepts.
+func (s *Server) Credentials() (username, password string) {
+	return s.opts.Username, s.opts.Password
+}
+
+// Handler serves the API and the /_sandbox inspection routes, so tests can
+// mount it under a path prefix. Dropping a connection (DropRate) needs the
+// writer of a real http.Server; elsewhere the handler aborts with
+// http.ErrAbortHandler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops the server, waiting a few seconds for requests in flight. It
+// is safe to call more than once.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		if s.httpSrv == nil {
+			return
+		}
+		s.stopWatch()
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		if err := s.httpSrv.Shutdown(ctx); err != nil {
+			_ = s.httpSrv.Close()
+		}
+		if err := <-s.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.closeErr = fmt.Errorf("sandbox: serve: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// CreateAccount seeds an account at run time; an existing id is left as is.
+func (s *Server) CreateAccount(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.ensureAccount(id)
+}
+
+// Leads returns every stored lead, in the order first received.
+func (s *Server) Leads() []StoredLead {
+	return s.leadsOf("")
+}
+
+// leadsOf lists the leads of one account, or all when accountID is empty.
+// Records are copied under the lock and expanded outside it: a stored raw
+// lead is never modified, only replaced.
+func (s *Server) leadsOf(accountID string) []StoredLead {
+	s.mu.Lock()
+	recs := make([]leadRecord, 0, len(s.st.leads))
+	for _, rec := range s.st.leads {
+		if accountID == "" || rec.acct.id == accountID {
+			recs = append(recs, rec)
+		}
+	}
+	s.mu.Unlock()
+	out := make([]StoredLead, 0, len(recs))
+	for i := range recs {
+		sl, err := recs[i].storedLead()
+		if err != nil {
+			// Stored bytes come from json.Marshal; they always decode.
+			continue
+		}
+		out = append(out, sl)
+	}
+	return out
+}
+
+// Agents returns every stored agent, in the order first added.
+func (s *Server) Agents() []client.Agent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append(make([]client.Agent, 0, len(s.st.agentList)), s.st.agentList...)
+}
+
+// Accounts returns every account, in the order created.
+func (s *Server) Accounts() []StoredAccount {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]StoredAccount, 0, len(s.st.order))
+	for _, a := range s.st.order {
+		out = append(out, a.stored())
+	}
+	return out
+}
+
+// Requests returns the last API requests (at most 100,000), oldest first.
+// Inspection requests are not recorded.
+func (s *Server) Requests() []RequestRecord { return s.reqLog.records() }
+
+// RequestStats returns totals over every API request since the start.
+func (s *Server) RequestStats() RequestStats { return s.reqLog.totals() }

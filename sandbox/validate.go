@@ -1,0 +1,180 @@
+package sandbox
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xonvo/xonvo-import/client"
+)
+
+// Documented field limits, in characters.
+const (
+	maxNameLen  = 250
+	maxPhoneLen = 100
+)
+
+// timestampLayout is the API's MM-dd-yyyy HH:mm:ss in Go's notation.
+const timestampLayout = "01-02-2006 15:04:05"
+
+// validateLead applies the documented field rules. The either/or pairs
+// (state and city, or zip; jornayaLeadId or trustedFormId) are checked only
+// for POST /lead (at.single): the collection's own bulk examples do not satisfy
+// them.
+func validateLead(l *leadView, at place) error {
+	if err := checkText(at, "firstName", l.firstName, maxNameLen); err != nil {
+		return err
+	}
+	if err := checkText(at, "lastName", l.lastName, maxNameLen); err != nil {
+		return err
+	}
+	if err := checkPhone(at, "phone", l.phone); err != nil {
+		return err
+	}
+	if err := checkTimestamp(at, "timestamp", l.timestamp); err != nil {
+		return err
+	}
+	if !at.single {
+		return nil
+	}
+	const where = "lead"
+	if !(present(l.state) && present(l.city)) && !present(l.zip) {
+		return badRequest("%s: either state and city, or zip, is required", where)
+	}
+	if !present(l.jornayaLeadID) && !present(l.trustedFormID) {
+		return badRequest("%s: either jornayaLeadId or trustedFormId is required", where)
+	}
+	return nil
+}
+
+// validateAgent applies the documented agent rules: all four fields required.
+func validateAgent(a *client.Agent) error {
+	body := place{single: true}
+	if err := checkText(body, "firstName", a.FirstName, maxNameLen); err != nil {
+		return err
+	}
+	if err := checkText(body, "lastName", a.LastName, maxNameLen); err != nil {
+		return err
+	}
+	if err := checkPhone(body, "phone", a.Phone); err != nil {
+		return err
+	}
+	if !present(a.ExternalID) {
+		return badRequest("externalId: required")
+	}
+	return nil
+}
+
+// validateAccount: the documentation names no required account field; the
+// sandbox requires a name and a three-letter countryIso3 when one is given.
+func validateAccount(a *client.Account) error {
+	if err := checkText(place{single: true}, "name", a.Name, maxNameLen); err != nil {
+		return err
+	}
+	if a.CountryIso3 != "" {
+		ok := len(a.CountryIso3) == 3
+		for i := 0; ok && i < 3; i++ {
+			c := a.CountryIso3[i] | 0x20 // ASCII lower case
+			ok = c >= 'a' && c <= 'z'
+		}
+		if !ok {
+			return badRequest("countryIso3: %s is not a three-letter country code", quoteValue(a.CountryIso3))
+		}
+	}
+	return nil
+}
+
+func present(s string) bool { return strings.TrimSpace(s) != "" }
+
+func checkText(at place, field, v string, maxLen int) error {
+	if !present(v) {
+		return badRequest("%s: required", at.at(field))
+	}
+	// Bytes bound characters from above: count only when it may matter.
+	if len(v) > maxLen {
+		if n := utf8.RuneCountInString(v); n > maxLen {
+			return badRequest("%s: longer than %d characters (%d)", at.at(field), maxLen, n)
+		}
+	}
+	return nil
+}
+
+// checkPhone: required, at most 100 characters, and at least one digit, since
+// leads without an externalId are keyed by their normalised phone.
+func checkPhone(at place, field, v string) error {
+	if err := checkText(at, field, v, maxPhoneLen); err != nil {
+		return err
+	}
+	if strings.IndexAny(v, "0123456789") < 0 {
+		return badRequest("%s: %s has no digits", at.at(field), quoteValue(v))
+	}
+	return nil
+}
+
+// checkTimestamp parses MM-dd-yyyy HH:mm:ss strictly: exactly two digits for
+// every part but the year, nothing before or after, and a real date and time.
+func checkTimestamp(at place, field, v string) error {
+	if !present(v) {
+		return badRequest("%s: required", at.at(field))
+	}
+	if !timestampShape(v) {
+		return badRequest("%s: %s does not match MM-dd-yyyy HH:mm:ss", at.at(field), quoteValue(v))
+	}
+	if _, err := time.Parse(timestampLayout, v); err != nil {
+		return badRequest("%s: %s is not a real date and time", at.at(field), quoteValue(v))
+	}
+	return nil
+}
+
+func timestampShape(v string) bool {
+	const shape = "00-00-0000 00:00:00"
+	if len(v) != len(shape) {
+		return false
+	}
+	for i := range len(shape) {
+		c := v[i]
+		if shape[i] == '0' {
+			if c < '0' || c > '9' {
+				return false
+			}
+		} else if c != shape[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizePhone keeps only '+' and digits, so +1333-111-8888 and
+// +13331118888 are the same phone. It does not allocate when v is already
+// normalised.
+func normalizePhone(v string) string {
+	clean := true
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c != '+' && (c < '0' || c > '9') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return v
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c == '+' || (c >= '0' && c <= '9') {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// quoteValue quotes a value for a message, cut short so that a huge value
+// cannot flood the answer.
+func quoteValue(v string) string {
+	const maxShown = 60
+	if utf8.RuneCountInString(v) > maxShown {
+		r := []rune(v)
+		v = string(r[:maxShown]) + "…"
+	}
+	return `"` + strings.ReplaceAll(strings.ReplaceAll(v, `\`, `\\`), `"`, `\"`) + `"`
+}
