@@ -365,32 +365,34 @@ func guessDateFormat(values []string, region string) ([]string, string) {
 	if len(values) == 0 {
 		return []string{APIDateFormat}, "no sample dates to guess from: list the column's formats"
 	}
-	best, bestHits := "", 0
+	compiled := map[string]*dateParser{}
+	matches := func(f string, v string) bool {
+		p, ok := compiled[f]
+		if !ok {
+			df, err := compileDateFormat(f)
+			if err != nil {
+				return false // the candidates are ours; a bad one is skipped, not fatal
+			}
+			p = &dateParser{formats: []dateFormat{df}, loc: time.UTC}
+			compiled[f] = p
+		}
+		_, ok = p.parse(v)
+		return ok
+	}
 	var full []string
 	for _, f := range dateCandidates() {
-		df, err := compileDateFormat(f)
-		if err != nil {
-			continue // the candidates are ours; a bad one is skipped, not fatal
-		}
-		p := &dateParser{formats: []dateFormat{df}, loc: time.UTC}
 		hits := 0
 		for _, v := range values {
-			if _, ok := p.parse(v); ok {
+			if matches(f, v) {
 				hits++
 			}
 		}
 		if hits == len(values) {
 			full = append(full, f)
-		} else if hits > bestHits {
-			best, bestHits = f, hits
 		}
 	}
 	if len(full) == 0 {
-		if best == "" {
-			return []string{APIDateFormat}, "no known format matched samples such as " + strconv.Quote(values[0]) + ": list the column's formats"
-		}
-		return []string{best}, strconv.Itoa(len(values)-bestHits) + " of " + strconv.Itoa(len(values)) +
-			" sample dates did not match " + best + ": check the formats"
+		return coverDates(values, region, matches)
 	}
 	chosen := full[0]
 	if swapped := swapDayMonth(chosen); swapped != chosen && contains(full, swapped) {
@@ -407,6 +409,74 @@ func guessDateFormat(values []string, region string) ([]string, string) {
 			"; chose " + chosen + " (" + why + "). Check it."
 	}
 	return []string{chosen}, ""
+}
+
+// maxGuessedFormats bounds how many formats a guess lists for one column.
+const maxGuessedFormats = 4
+
+// coverDates handles a column whose samples no single format fits (an
+// export that mixes two date styles): it picks, greedily, the format that
+// fits most of the samples not yet covered, up to maxGuessedFormats.
+func coverDates(values []string, region string, matches func(f, v string) bool) ([]string, string) {
+	left := values
+	var chosen, notes []string
+	for len(left) > 0 && len(chosen) < maxGuessedFormats {
+		best, bestHits := "", 0
+		for _, f := range dateCandidates() {
+			hits := 0
+			for _, v := range left {
+				if matches(f, v) {
+					hits++
+				}
+			}
+			if hits > bestHits {
+				best, bestHits = f, hits
+			}
+		}
+		if best == "" {
+			break
+		}
+		if swapped := swapDayMonth(best); swapped != best {
+			same := true
+			for _, v := range left {
+				if matches(best, v) != matches(swapped, v) {
+					same = false
+					break
+				}
+			}
+			if same {
+				monthFirst, dayFirst := best, swapped
+				if strings.HasPrefix(best, "d") {
+					monthFirst, dayFirst = swapped, best
+				}
+				best = dayFirst
+				if region == "US" || region == "CA" {
+					best = monthFirst
+				}
+				notes = append(notes, "ambiguous: "+monthFirst+" or "+dayFirst+"; chose "+best+" for region "+region)
+			}
+		}
+		chosen = append(chosen, best)
+		var rest []string
+		for _, v := range left {
+			if !matches(best, v) {
+				rest = append(rest, v)
+			}
+		}
+		left = rest
+	}
+	if len(chosen) == 0 {
+		return []string{APIDateFormat}, "no known format matched samples such as " + strconv.Quote(values[0]) + ": list the column's formats"
+	}
+	note := "samples mix " + strconv.Itoa(len(chosen)) + " date formats"
+	if len(left) > 0 {
+		note = strconv.Itoa(len(left)) + " of " + strconv.Itoa(len(values)) + " sample dates matched none of the formats (e.g. " +
+			strconv.Quote(left[0]) + "): check them"
+	}
+	if len(notes) > 0 {
+		note += "; " + strings.Join(notes, "; ")
+	}
+	return chosen, note + ". Check it."
 }
 
 // swapDayMonth turns M/d/... into d/M/... and back.
