@@ -35,7 +35,7 @@ type RowResult struct {
 	HTTPStatus int // last HTTP status seen for this row's request, 0 if none
 	Attempts   int // HTTP attempts made for this row's request(s)
 	// Original holds the input row's cells aligned to the writer's
-	// original-column headers (see NewWriter); missing cells are "".
+	// original-column headers (see Create); missing cells are "".
 	Original []string
 }
 

@@ -1,0 +1,146 @@
+package reports
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// manyRows is enough rows to push every format past its write buffers, so a
+// non-atomic writer would have put bytes at the target before Finish.
+const manyRows = 5000
+
+func bigRow(i int) RowResult {
+	return RowResult{File: "in.csv", Row: i + 2, Status: StatusFailed, Message: strings.Repeat("m", 100),
+		Original: []string{strings.Repeat("x", 100)}}
+}
+
+func TestReportIsAtomic(t *testing.T) {
+	for _, ext := range Extensions() {
+		t.Run(ext, func(t *testing.T) {
+			tests := []struct {
+				name   string
+				finish bool
+			}{
+				{name: "abort leaves the old file", finish: false},
+				{name: "finish replaces the old file", finish: true},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					dir := t.TempDir()
+					target := filepath.Join(dir, "report"+ext)
+					require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
+
+					w, err := Create(target, []string{"A"})
+					require.NoError(t, err)
+					for i := range manyRows {
+						require.NoError(t, w.Write(bigRow(i)))
+					}
+					old, err := os.ReadFile(target)
+					require.NoError(t, err)
+					assert.Equal(t, "old", string(old), "the target is untouched while writing")
+					require.Len(t, dirEntries(t, dir), 2, "one temporary file beside the target")
+
+					if !tt.finish {
+						require.NoError(t, w.Abort())
+						old, err := os.ReadFile(target)
+						require.NoError(t, err)
+						assert.Equal(t, "old", string(old))
+						assert.Equal(t, []string{"report" + ext}, dirEntries(t, dir), "temporary file removed")
+						require.ErrorIs(t, w.Write(bigRow(0)), ErrClosed)
+						require.ErrorIs(t, w.Finish(Summary{}), ErrClosed)
+						return
+					}
+					require.NoError(t, w.Finish(Summary{}))
+					assert.Equal(t, []string{"report" + ext}, dirEntries(t, dir), "no temporary file left")
+					fi, err := os.Stat(target)
+					require.NoError(t, err)
+					assert.Equal(t, reportPerm, fi.Mode().Perm())
+					assert.Greater(t, fi.Size(), int64(len("old")))
+					require.NoError(t, w.Abort(), "Abort after Finish is a no-op, safe to defer")
+					_, err = os.Stat(target)
+					require.NoError(t, err, "Abort after Finish keeps the report")
+					require.ErrorIs(t, w.Write(bigRow(0)), ErrClosed)
+				})
+			}
+		})
+	}
+}
+
+func TestReportNeverHalfWritten(t *testing.T) {
+	for _, ext := range Extensions() {
+		t.Run(ext, func(t *testing.T) {
+			dir := t.TempDir()
+			target := filepath.Join(dir, "new"+ext)
+			w, err := Create(target, []string{"A"})
+			require.NoError(t, err)
+			for i := range manyRows {
+				require.NoError(t, w.Write(bigRow(i)))
+				if i%1000 == 0 {
+					_, err := os.Stat(target)
+					require.ErrorIs(t, err, os.ErrNotExist, "no target until Finish")
+				}
+			}
+			tmp := dirEntries(t, dir)
+			require.Len(t, tmp, 1)
+			fi, err := os.Stat(filepath.Join(dir, tmp[0]))
+			require.NoError(t, err)
+			assert.Equal(t, reportPerm, fi.Mode().Perm(), "the temporary file is private too")
+			require.NoError(t, w.Finish(Summary{}))
+			assert.Equal(t, []string{"new" + ext}, dirEntries(t, dir))
+		})
+	}
+}
+
+func TestCreateInMissingDirectory(t *testing.T) {
+	for _, ext := range Extensions() {
+		t.Run(ext, func(t *testing.T) {
+			_, err := Create(filepath.Join(t.TempDir(), "missing", "r"+ext), nil)
+			require.ErrorIs(t, err, os.ErrNotExist)
+		})
+	}
+}
+
+func TestWriteFileAtomic(t *testing.T) {
+	tests := []struct {
+		name     string
+		existing string // "" for none
+		perm     os.FileMode
+	}{
+		{name: "new file", perm: 0o600},
+		{name: "replaces a file", existing: "old content", perm: 0o600},
+		{name: "other mode", perm: 0o640},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "summary.json")
+			if tt.existing != "" {
+				require.NoError(t, os.WriteFile(path, []byte(tt.existing), 0o644))
+			}
+			require.NoError(t, WriteFileAtomic(path, []byte(`{"rows":1}`), tt.perm))
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.Equal(t, `{"rows":1}`, string(got))
+			fi, err := os.Stat(path)
+			require.NoError(t, err)
+			assert.Equal(t, tt.perm, fi.Mode().Perm())
+			assert.Equal(t, []string{"summary.json"}, dirEntries(t, dir))
+		})
+	}
+	t.Run("missing directory", func(t *testing.T) {
+		err := WriteFileAtomic(filepath.Join(t.TempDir(), "no", "s.json"), []byte("x"), 0o600)
+		require.ErrorIs(t, err, os.ErrNotExist)
+	})
+	t.Run("target is a directory", func(t *testing.T) {
+		dir := t.TempDir()
+		target := filepath.Join(dir, "taken")
+		require.NoError(t, os.Mkdir(target, 0o755))
+		require.Error(t, WriteFileAtomic(target, []byte("x"), 0o600))
+		assert.Equal(t, []string{"taken"}, dirEntries(t, dir), "temporary file removed on failure")
+	})
+}

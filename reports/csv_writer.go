@@ -1,0 +1,86 @@
+package reports
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+)
+
+// csvBufferSize is large enough that a row never forces a write on its own.
+const csvBufferSize = 256 << 10
+
+// csvWriter writes a CSV report through encoding/csv.
+type csvWriter struct {
+	af     *atomicFile
+	buf    *bufio.Writer
+	cw     *csv.Writer
+	record []string // reused for every row
+	nOrig  int
+}
+
+func newCSVWriter(path string, original []string) (*csvWriter, error) {
+	af, err := createAtomic(path, reportPerm)
+	if err != nil {
+		return nil, err
+	}
+	buf := bufio.NewWriterSize(af.f, csvBufferSize)
+	// csv.NewWriter reuses a *bufio.Writer that is already big enough, so
+	// there is one buffer, not two.
+	w := &csvWriter{af: af, buf: buf, cw: csv.NewWriter(buf), nOrig: len(original)}
+	header := Header(original)
+	for i := range header {
+		header[i] = neutralise(header[i])
+	}
+	if err := w.cw.Write(header); err != nil {
+		_ = af.abort()
+		return nil, fmt.Errorf("write report header to %s: %w", path, err)
+	}
+	w.record = make([]string, len(header))
+	return w, nil
+}
+
+func (w *csvWriter) Write(r RowResult) error {
+	if w.af.done {
+		return ErrClosed
+	}
+	if err := checkShape(&r, w.nOrig); err != nil {
+		return err
+	}
+	rec := w.record
+	rec[0] = neutralise(r.File)
+	rec[1] = strconv.Itoa(r.Row)
+	rec[2] = neutralise(string(r.Status))
+	rec[3] = neutralise(r.Message)
+	rec[4] = neutralise(r.AccountID)
+	rec[5] = neutralise(r.ExternalID)
+	rec[6] = neutralise(r.Phone)
+	rec[7] = strconv.Itoa(r.HTTPStatus)
+	rec[8] = strconv.Itoa(r.Attempts)
+	orig := rec[len(FixedColumns()):]
+	n := copy(orig, r.Original)
+	for i := range orig[:n] {
+		orig[i] = neutralise(orig[i])
+	}
+	clear(orig[n:])
+	if err := w.cw.Write(rec); err != nil {
+		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
+	}
+	return nil
+}
+
+// Finish flushes and moves the file into place. A CSV report has no room for
+// the summary, so s is not written.
+func (w *csvWriter) Finish(Summary) error {
+	if w.af.done {
+		return ErrClosed
+	}
+	w.cw.Flush()
+	if err := w.cw.Error(); err != nil {
+		_ = w.af.abort()
+		return fmt.Errorf("flush report %s: %w", w.af.target, err)
+	}
+	return w.af.commit()
+}
+
+func (w *csvWriter) Abort() error { return w.af.abort() }

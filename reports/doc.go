@@ -1,0 +1,44 @@
+// Package reports writes the per-row report of a run (CSV, JSONL or XLSX,
+// chosen by the target's extension) and formats the run summary.
+//
+// Every report is written to a temporary file in the target's directory
+// (mode 0600), synced and renamed into place by Finish, so a crash or an Abort
+// never leaves a half-written file at the target path. Abort after Finish is a
+// no-op, so callers can `defer w.Abort()`. A Writer is not safe for
+// concurrent use: one goroutine writes the rows, in input order.
+//
+// Columns: FixedColumns() first, then the input's own columns under their own
+// headers, so a report filtered to its failed rows can be imported again with
+// the same mapping. Decisions where the contract is silent:
+//
+//   - Header collisions are not renamed. Mapping matching lets an exact match win
+//     over a case-insensitive one, so an input header "Phone" next to the fixed
+//     "phone" still resolves to the input column when the mapping names it as
+//     the input spells it ("Phone"). That reasoning does not cover two cases,
+//     and both fail loudly (the mapping's "matches two columns" error) rather
+//     than silently reading the report's own column: an input header spelled
+//     exactly like a fixed column ("phone"), and a mapping that relied on case
+//     folding ("PHONE" for "Phone"). Renaming either column would instead turn
+//     the re-import into a silent read of the wrong column, or break scripts
+//     that filter on the fixed names. Collisions(original) lists the headers
+//     at risk so the importer can warn before the run.
+//   - CSV and XLSX cells starting with = + - @ tab or CR get a leading ' so a
+//     spreadsheet never runs them (this includes E.164 phones: "'+1333…");
+//     JSONL keeps raw values. Headers are neutralised too (a header "-x"
+//     becomes "'-x"), so a mapping naming such a header needs the quote on
+//     re-import. A reader re-importing a report may strip that '.
+//   - CSV is UTF-8 without a BOM, "\n" line ends, quoting by encoding/csv.
+//   - XLSX cells are all text (zip "02134" keeps its zero). Sheets: "Report",
+//     "Problems" (rows whose status is not sent, valid or already_sent) and
+//     "Summary". A sheet that reaches Excel's row limit continues in
+//     "Report (2)", "Problems (2)", … (added in the order they are needed) so
+//     nothing is dropped. Problem rows are filled light red, rows sent with a
+//     warning message light yellow. Column widths come from the header and
+//     the first 1000 rows (held back until then, as excelize streams need
+//     widths first), capped at 60 characters. Cells longer than Excel's
+//     32,767 characters are cut by excelize.
+//   - XLSX memory stays flat (about 80 MB RSS for 100k or 1M rows): excelize
+//     streams spill to temp files, and the zip goes straight to the report's
+//     temporary file through excelize's zip-writer hook instead of the
+//     in-memory buffer File.Write would build.
+package reports

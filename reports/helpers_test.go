@@ -1,0 +1,87 @@
+package reports
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// fixture is testdata/results.json: original headers and one result per
+// status, with unicode, embedded newlines, quotes, commas and formula cells.
+type fixture struct {
+	Original []string    `json:"original"`
+	Rows     []RowResult `json:"rows"`
+}
+
+func loadFixture(t testing.TB) fixture {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "results.json"))
+	require.NoError(t, err)
+	var fx fixture
+	require.NoError(t, json.Unmarshal(data, &fx))
+	return fx
+}
+
+// paddedOriginal is r.Original aligned to n headers, as a report holds it.
+func paddedOriginal(r RowResult, n int) []string {
+	out := make([]string, n)
+	copy(out, r.Original)
+	return out
+}
+
+func testSummary() Summary {
+	return Summary{
+		Files:  []string{"leads.csv", "more leads.xlsx"},
+		DryRun: false,
+		Counts: map[Status]int64{
+			StatusSent: 1234567, StatusInvalid: 20, StatusDuplicate: 4, StatusRejected: 5,
+			StatusFailed: 3, StatusNotSent: 2, StatusAlreadySent: 1,
+		},
+		Rows: 1234602, Requests: 12400, Retries: 31, Resends: 2, Splits: 1,
+		Bytes:    2411724,
+		Duration: 83*time.Second + 456789*time.Microsecond,
+		Stopped:  "max-errors",
+	}
+}
+
+// checkGolden compares got with testdata/golden/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to create %s", path)
+	require.Equal(t, string(want), string(got))
+}
+
+// writeReport writes every fixture row to a new report at path and finishes it.
+func writeReport(t *testing.T, path string, fx fixture, s Summary) {
+	t.Helper()
+	w, err := Create(path, fx.Original)
+	require.NoError(t, err)
+	for _, r := range fx.Rows {
+		require.NoError(t, w.Write(r))
+	}
+	require.NoError(t, w.Finish(s))
+}
+
+// dirEntries lists the names in dir.
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -1,0 +1,165 @@
+package reports
+
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// jsonlWriter writes one JSON object per row. It encodes by hand, with keys
+// in a fixed order and the original columns in input order (a Go map would
+// sort them), reusing one line buffer.
+type jsonlWriter struct {
+	af    *atomicFile
+	buf   *bufio.Writer
+	keys  [][]byte // `"header":` for each original column, precomputed
+	line  []byte
+	nOrig int
+}
+
+func newJSONLWriter(path string, original []string) (*jsonlWriter, error) {
+	af, err := createAtomic(path, reportPerm)
+	if err != nil {
+		return nil, err
+	}
+	w := &jsonlWriter{af: af, buf: bufio.NewWriterSize(af.f, csvBufferSize), nOrig: len(original)}
+	for _, h := range uniqueKeys(original) {
+		w.keys = append(w.keys, append(appendJSONString(nil, h), ':'))
+	}
+	return w, nil
+}
+
+// uniqueKeys makes the headers usable as JSON object keys: a header seen
+// before gets " (2)", " (3)", … so no value is hidden by a duplicate key.
+func uniqueKeys(headers []string) []string {
+	seen := make(map[string]bool, len(headers))
+	out := make([]string, len(headers))
+	for i, h := range headers {
+		k := h
+		for n := 2; seen[k]; n++ {
+			k = h + " (" + strconv.Itoa(n) + ")"
+		}
+		seen[k] = true
+		out[i] = k
+	}
+	return out
+}
+
+func (w *jsonlWriter) Write(r RowResult) error {
+	if w.af.done {
+		return ErrClosed
+	}
+	if err := checkShape(&r, w.nOrig); err != nil {
+		return err
+	}
+	b := w.line[:0]
+	b = append(b, `{"file":`...)
+	b = appendJSONString(b, r.File)
+	b = append(b, `,"row":`...)
+	b = strconv.AppendInt(b, int64(r.Row), 10)
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, string(r.Status))
+	b = append(b, `,"message":`...)
+	b = appendJSONString(b, r.Message)
+	b = append(b, `,"account_id":`...)
+	b = appendJSONString(b, r.AccountID)
+	b = append(b, `,"external_id":`...)
+	b = appendJSONString(b, r.ExternalID)
+	b = append(b, `,"phone":`...)
+	b = appendJSONString(b, r.Phone)
+	b = append(b, `,"http_status":`...)
+	b = strconv.AppendInt(b, int64(r.HTTPStatus), 10)
+	b = append(b, `,"attempts":`...)
+	b = strconv.AppendInt(b, int64(r.Attempts), 10)
+	b = append(b, `,"original":{`...)
+	for i, k := range w.keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, k...)
+		v := ""
+		if i < len(r.Original) {
+			v = r.Original[i]
+		}
+		b = appendJSONString(b, v)
+	}
+	b = append(b, "}}\n"...)
+	w.line = b
+	if _, err := w.buf.Write(b); err != nil {
+		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
+	}
+	return nil
+}
+
+// Finish flushes and moves the file into place. Every line is a row, so the
+// summary is not written into a JSONL report.
+func (w *jsonlWriter) Finish(Summary) error {
+	if w.af.done {
+		return ErrClosed
+	}
+	if err := w.buf.Flush(); err != nil {
+		_ = w.af.abort()
+		return fmt.Errorf("flush report %s: %w", w.af.target, err)
+	}
+	return w.af.commit()
+}
+
+func (w *jsonlWriter) Abort() error { return w.af.abort() }
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD
+// and U+2028/U+2029 are escaped, as encoding/json does; HTML characters are
+// left alone since a report is never embedded in a page.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

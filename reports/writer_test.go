@@ -1,0 +1,257 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCreateByExtension(t *testing.T) {
+	tests := []struct {
+		name    string
+		file    string
+		wantErr bool
+	}{
+		{name: "csv", file: "r.csv"},
+		{name: "upper case csv", file: "R.CSV"},
+		{name: "jsonl", file: "r.jsonl"},
+		{name: "xlsx", file: "r.xlsx"},
+		{name: "json is not jsonl", file: "r.json", wantErr: true},
+		{name: "txt", file: "r.txt", wantErr: true},
+		{name: "no extension", file: "report", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := Create(filepath.Join(dir, tt.file), []string{"A"})
+			if tt.wantErr {
+				require.ErrorIs(t, err, ErrUnknownFormat)
+				for _, ext := range Extensions() {
+					assert.Contains(t, err.Error(), ext)
+				}
+				assert.Empty(t, dirEntries(t, dir), "nothing is created for an unknown format")
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, w.Finish(Summary{}))
+			assert.Equal(t, []string{tt.file}, dirEntries(t, dir))
+		})
+	}
+}
+
+func TestReportGolden(t *testing.T) {
+	fx := loadFixture(t)
+	for _, ext := range []string{"csv", "jsonl"} {
+		t.Run(ext, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "report."+ext)
+			writeReport(t, path, fx, testSummary())
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			checkGolden(t, "report."+ext, got)
+		})
+	}
+}
+
+func TestCSVReadsBack(t *testing.T) {
+	fx := loadFixture(t)
+	path := filepath.Join(t.TempDir(), "report.csv")
+	writeReport(t, path, fx, Summary{})
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+
+	require.Len(t, records, len(fx.Rows)+1, "one line per row plus the header")
+	assert.Equal(t, Header(fx.Original), records[0])
+	// byCell finds the first column named header; the input's own "phone"
+	// column, which shares the fixed column's name, is asked for as "phone#2".
+	byCell := func(row int, header string) string {
+		name, second := strings.CutSuffix(header, "#2")
+		for i, h := range records[0] {
+			if h == name {
+				if second {
+					second = false
+					continue
+				}
+				return records[row][i]
+			}
+		}
+		t.Fatalf("no column %q", header)
+		return ""
+	}
+	tests := []struct {
+		name   string
+		row    int
+		header string
+		want   string
+	}{
+		{name: "zip keeps its zero", row: 1, header: "Zip", want: "02134"},
+		{name: "unicode", row: 2, header: "Notes", want: "naïve café, 日本語 🙂"},
+		{name: "embedded newline and quotes", row: 3, header: "Notes", want: "line one\nline two, with \"quotes\""},
+		{name: "formula neutralised", row: 4, header: "Notes", want: `'=HYPERLINK("http://x","y")`},
+		{name: "at sign neutralised", row: 5, header: "First Name", want: "'@SUM(A1)"},
+		{name: "minus neutralised", row: 5, header: "Phone", want: "'-5"},
+		{name: "tab neutralised", row: 5, header: "Notes", want: "'\tTabbed"},
+		{name: "carriage return neutralised", row: 5, header: "phone#2", want: "'\rCR"},
+		{name: "E.164 phone neutralised", row: 1, header: "phone", want: "'+13335550101"},
+		{name: "row as a number", row: 6, header: "row", want: "2"},
+		{name: "missing cells padded", row: 6, header: "Notes", want: ""},
+		{name: "leading space kept", row: 8, header: "Notes", want: " leading space"},
+		{name: "status", row: 7, header: "status", want: "not_sent"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, byCell(tt.row, tt.header))
+		})
+	}
+	assert.Equal(t, "333-555-0101", byCell(1, "phone#2"), "the input's own phone column follows the fixed one")
+}
+
+func TestJSONLReadsBack(t *testing.T) {
+	fx := loadFixture(t)
+	path := filepath.Join(t.TempDir(), "report.jsonl")
+	writeReport(t, path, fx, Summary{})
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	require.Len(t, lines, len(fx.Rows), "one line per row, no header")
+	for i, line := range lines {
+		r := fx.Rows[i]
+		t.Run(r.File+"/"+string(r.Status), func(t *testing.T) {
+			var got struct {
+				File       string            `json:"file"`
+				Row        json.Number       `json:"row"`
+				Status     string            `json:"status"`
+				Message    string            `json:"message"`
+				AccountID  string            `json:"account_id"`
+				ExternalID string            `json:"external_id"`
+				Phone      string            `json:"phone"`
+				HTTPStatus json.Number       `json:"http_status"`
+				Attempts   json.Number       `json:"attempts"`
+				Original   map[string]string `json:"original"`
+			}
+			dec := json.NewDecoder(strings.NewReader(line))
+			dec.UseNumber()
+			dec.DisallowUnknownFields()
+			require.NoError(t, dec.Decode(&got))
+			assert.Equal(t, r.File, got.File)
+			assert.Equal(t, json.Number(strconv.Itoa(r.Row)), got.Row)
+			assert.Equal(t, string(r.Status), got.Status)
+			assert.Equal(t, r.Message, got.Message)
+			assert.Equal(t, r.AccountID, got.AccountID)
+			assert.Equal(t, r.ExternalID, got.ExternalID)
+			assert.Equal(t, r.Phone, got.Phone, "raw, not neutralised")
+			assert.Equal(t, json.Number(strconv.Itoa(r.HTTPStatus)), got.HTTPStatus)
+			assert.Equal(t, json.Number(strconv.Itoa(r.Attempts)), got.Attempts)
+			want := map[string]string{}
+			for j, h := range fx.Original {
+				want[h] = paddedOriginal(r, len(fx.Original))[j]
+			}
+			assert.Equal(t, want, got.Original, "raw values under their headers")
+		})
+	}
+}
+
+func TestJSONLKeepsOriginalOrderAndDuplicates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	w, err := Create(path, []string{"Zeta", "Alpha", "Zeta"})
+	require.NoError(t, err)
+	require.NoError(t, w.Write(RowResult{File: "f", Row: 2, Status: StatusSent, Original: []string{"1", "2", "3"}}))
+	require.NoError(t, w.Finish(Summary{}))
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"original":{"Zeta":"1","Alpha":"2","Zeta (2)":"3"}}`)
+}
+
+func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+	}{
+		{name: "empty", in: ""},
+		{name: "plain", in: "hello"},
+		{name: "quotes and backslash", in: `a"b\c`},
+		{name: "control characters", in: "\x00\x01\b\f\n\r\t\x1f"},
+		{name: "unicode", in: "José 日本語 🙂"},
+		{name: "invalid utf-8", in: "a\xffb\xc3"},
+		{name: "line separators", in: "a\u2028b\u2029c"},
+		{name: "html characters kept", in: "<a href='x'>&</a>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			require.NoError(t, enc.Encode(tt.in))
+			assert.Equal(t, strings.TrimSuffix(want.String(), "\n"), string(appendJSONString(nil, tt.in)))
+		})
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{name: "empty", in: "", want: ""},
+		{name: "plain", in: "Ann", want: "Ann"},
+		{name: "equals", in: "=1+1", want: "'=1+1"},
+		{name: "plus", in: "+1333", want: "'+1333"},
+		{name: "minus", in: "-5", want: "'-5"},
+		{name: "at", in: "@x", want: "'@x"},
+		{name: "tab", in: "\tx", want: "'\tx"},
+		{name: "carriage return", in: "\rx", want: "'\rx"},
+		{name: "formula char later", in: "a=b", want: "a=b"},
+		{name: "leading space", in: " =x", want: " =x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, neutralise(tt.in))
+		})
+	}
+}
+
+func TestRowShape(t *testing.T) {
+	for _, ext := range Extensions() {
+		t.Run(ext, func(t *testing.T) {
+			dir := t.TempDir()
+			w, err := Create(filepath.Join(dir, "r"+ext), []string{"A", "B"})
+			require.NoError(t, err)
+			defer func() { require.NoError(t, w.Abort()) }()
+			require.NoError(t, w.Write(RowResult{Row: 2, Status: StatusSent, Original: []string{"1"}}), "short rows are padded")
+			err = w.Write(RowResult{Row: 3, Status: StatusSent, Original: []string{"1", "2", "3"}})
+			require.ErrorIs(t, err, ErrRowShape)
+		})
+	}
+}
+
+func TestCollisions(t *testing.T) {
+	tests := []struct {
+		name     string
+		original []string
+		want     []string
+	}{
+		{name: "none", original: []string{"First Name", "Mobile"}, want: nil},
+		{name: "exact", original: []string{"phone"}, want: []string{"phone"}},
+		{name: "case and spaces", original: []string{" Phone ", "STATUS", "Row"}, want: []string{" Phone ", "STATUS", "Row"}},
+		{name: "similar but different", original: []string{"phone number", "accountid"}, want: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Collisions(tt.original))
+		})
+	}
+}
+
+func TestHeader(t *testing.T) {
+	h := Header([]string{"Phone", "phone"})
+	assert.Equal(t, append(FixedColumns(), "Phone", "phone"), h, "nothing renamed")
+}
