@@ -2,50 +2,59 @@ package importer
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/xonvo/xonvo-import/reports"
 )
 
-// collector writes row results to the report in input order. Rows finish out
-// of order (batches by account, concurrent workers); a result that arrives
-// before its predecessors waits in a buffer whose size the batcher's window
-// bounds.
+// done is the final result of row seq.
+type done struct {
+	seq int64
+	res reports.RowResult
+}
+
+// collector writes row results to the report in input order, on its own
+// goroutine so that writing the report overlaps reading and mapping (on a
+// dry run the two halves cost about the same). Rows finish out of order
+// (batches by account, concurrent workers); a result that arrives before its
+// predecessors waits in a buffer whose size the batcher's window bounds.
 type collector struct {
-	mu      sync.Mutex
-	w       reports.Writer
+	in   chan []done
+	quit chan struct{}
+	w    reports.Writer
+	// onWriteErr stops the run when the report cannot be written.
+	onWriteErr func(error)
+
+	// Owned by the collector's goroutine until quit is closed.
 	next    int64 // seq of the next row the report expects
 	pending map[int64]reports.RowResult
 	counts  map[reports.Status]int64
-	errors  int64 // invalid, duplicate, rejected and failed rows so far
 	err     error // first write error
-
-	maxErrors int64
-	onMax     func()
 }
 
-func newCollector(w reports.Writer, maxErrors int64, onMax func()) *collector {
-	return &collector{w: w, pending: make(map[int64]reports.RowResult),
-		counts: make(map[reports.Status]int64), maxErrors: maxErrors, onMax: onMax}
+func startCollector(w reports.Writer, onWriteErr func(error)) *collector {
+	c := &collector{in: make(chan []done, 64), quit: make(chan struct{}), w: w, onWriteErr: onWriteErr,
+		pending: make(map[int64]reports.RowResult), counts: make(map[reports.Status]int64)}
+	go c.loop()
+	return c
 }
 
-// complete records the result of row seq. It is safe for concurrent use.
-func (c *collector) complete(seq int64, r reports.RowResult) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.counts[r.Status]++
-	switch r.Status {
-	case reports.StatusInvalid, reports.StatusDuplicate, reports.StatusRejected, reports.StatusFailed:
-		c.errors++
-		if c.maxErrors > 0 && c.errors == c.maxErrors && c.onMax != nil {
-			c.onMax()
+func (c *collector) loop() {
+	defer close(c.quit)
+	for ds := range c.in {
+		for _, d := range ds {
+			c.complete(d)
 		}
 	}
-	if seq != c.next {
-		c.pending[seq] = r
+}
+
+// complete records one result, writing every row that is now in order.
+func (c *collector) complete(d done) {
+	c.counts[d.res.Status]++
+	if d.seq != c.next {
+		c.pending[d.seq] = d.res
 		return
 	}
-	c.write(r)
+	c.write(d.res)
 	for {
 		r, ok := c.pending[c.next]
 		if !ok {
@@ -58,18 +67,23 @@ func (c *collector) complete(seq int64, r reports.RowResult) {
 
 func (c *collector) write(r reports.RowResult) {
 	c.next++
-	if c.err == nil {
-		if err := c.w.Write(r); err != nil {
-			c.err = fmt.Errorf("write report: %w", err)
+	if c.err != nil {
+		return
+	}
+	if err := c.w.Write(r); err != nil {
+		c.err = fmt.Errorf("write report: %w", err)
+		if c.onWriteErr != nil {
+			c.onWriteErr(c.err)
 		}
 	}
 }
 
-// result returns the counts, and an error if a row is missing from the report
-// or a write failed: every row that entered must have left exactly once.
+// result waits for every submitted result to be handled and returns the
+// counts, and an error if a row is missing from the report or a write failed:
+// every row that entered must have left exactly once. No submit may follow.
 func (c *collector) result(entered int64) (map[reports.Status]int64, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	close(c.in)
+	<-c.quit
 	if c.err != nil {
 		return c.counts, c.err
 	}
@@ -79,8 +93,30 @@ func (c *collector) result(entered int64) (map[reports.Status]int64, error) {
 	return c.counts, nil
 }
 
-func (c *collector) writeErr() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
+// outboxSize is how many results a goroutine gathers before handing them to
+// the collector: one channel operation per chunk instead of per row.
+const outboxSize = 256
+
+// outbox gathers one goroutine's finished rows for the collector.
+type outbox struct {
+	c   *collector
+	buf []done
+}
+
+func (o *outbox) add(seq int64, res reports.RowResult) {
+	if o.buf == nil {
+		o.buf = make([]done, 0, outboxSize)
+	}
+	o.buf = append(o.buf, done{seq: seq, res: res})
+	if len(o.buf) == outboxSize {
+		o.flush()
+	}
+}
+
+func (o *outbox) flush() {
+	if len(o.buf) == 0 {
+		return
+	}
+	o.c.in <- o.buf
+	o.buf = nil
 }

@@ -143,6 +143,7 @@ type run struct {
 	readCtx    context.Context
 	anySuccess atomic.Bool
 	fatal      atomic.Value // error
+	errorRows  atomic.Int64 // invalid, duplicate, rejected and failed rows, for --max-errors
 
 	requests, retries, resends, splits, bytes atomic.Int64
 }
@@ -201,9 +202,15 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 		case <-r.sendCtx.Done():
 		}
 	}()
-	r.coll = newCollector(w, int64(opts.MaxErrors), func() { r.stop(StopMaxErrors) })
+	r.coll = startCollector(w, func(err error) {
+		r.setFatal(err)
+		r.stop(StopFatal)
+	})
 
 	entered, readErr := r.pipeline()
+	if r.journal != nil {
+		r.journal.drain() // its last confirmed rows go to the report first
+	}
 	if ctx.Err() != nil {
 		r.stop(StopInterrupted)
 	}
@@ -452,81 +459,135 @@ func (r *run) pipeline() (int64, error) {
 	return seq, err
 }
 
-// readAll reads every input in order. Rows read after a stop are reported
-// not_sent without being mapped, so the report still holds every row.
+// chunk is a run of records of one input, handed from the reading
+// goroutine to the mapping one; err ends the input (io.EOF at its end).
+type chunk struct {
+	file int
+	recs []Record
+	err  error
+}
+
+// chunkSize is how many records travel together between the goroutines.
+const chunkSize = 256
+
+// readRecords reads every input in order on its own goroutine, so decoding
+// the file overlaps mapping and validating it. Reading goes on after a stop:
+// rows not reached must still be reported, as not_sent.
+func (r *run) readRecords(out chan<- chunk) {
+	defer close(out)
+	ctx := context.WithoutCancel(r.readCtx)
+	for fi, in := range r.inputs {
+		var lastBytes int64
+		c := chunk{file: fi, recs: make([]Record, 0, chunkSize)}
+		for {
+			rec, err := in.src.Next(ctx)
+			if err != nil {
+				c.err = err
+				break
+			}
+			c.recs = append(c.recs, rec)
+			if len(c.recs) == chunkSize {
+				out <- c
+				c = chunk{file: fi, recs: make([]Record, 0, chunkSize)}
+				if done, _ := in.src.Progress(); done > lastBytes {
+					r.opts.Progress.Bytes.Add(done - lastBytes)
+					lastBytes = done
+				}
+			}
+		}
+		if done, _ := in.src.Progress(); done > lastBytes {
+			r.opts.Progress.Bytes.Add(done - lastBytes)
+		}
+		out <- c
+		if !errors.Is(c.err, io.EOF) {
+			return
+		}
+	}
+}
+
+// readAll maps, validates and dispatches every record in input order.
+// Rows read after a stop are reported not_sent without being mapped, so the
+// report still holds every row.
 func (r *run) readAll(bt *batcher) (int64, error) {
 	var seq int64
 	encode := !r.opts.DryRun || r.payload != nil
 	dedupe := mapping.NewDeduper()
-	readCtx := context.WithoutCancel(r.readCtx)
-	for fi, in := range r.inputs {
+	ob := &outbox{c: r.coll}
+	defer ob.flush()
+	chunks := make(chan chunk, 4)
+	go r.readRecords(chunks)
+	defer func() {
+		for range chunks { // let the reader finish if mapping stopped early
+		}
+	}()
+	// m and it are reused row after row: both are passed by pointer through
+	// interface calls, which would otherwise move a fresh copy of each to
+	// the heap for every row (≈700 bytes a row). A row that goes on to a
+	// batch gets its own Item.
+	var m mapping.Result
+	it := new(Item)
+	for c := range chunks {
+		fi, in := c.file, r.inputs[c.file]
 		name := in.src.Name()
-		var lastBytes int64
-		for {
-			rec, err := in.src.Next(readCtx)
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				return seq, err
-			}
-			if done, _ := in.src.Progress(); done > lastBytes {
-				r.opts.Progress.Bytes.Add(done - lastBytes)
-				lastBytes = done
-			}
+		for _, rec := range c.recs {
 			r.opts.Progress.Read.Add(1)
 			res := reports.RowResult{File: name, Row: rec.Row, Original: r.align(in, rec.Cells)}
 			cur := seq
 			seq++
 			if r.readCtx.Err() != nil {
 				res.Status, res.Message = reports.StatusNotSent, r.notSentMessage()
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				continue
 			}
 			if rec.Problem != "" {
 				res.Status, res.Message = reports.StatusInvalid, rec.Problem
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				continue
 			}
-			m := in.mapper.Map(rec.Cells)
+			m = in.mapper.Map(rec.Cells)
 			res.AccountID, res.ExternalID, res.Phone = m.AccountID, m.Lead.ExternalID, m.Lead.Phone
 			if !m.Valid() {
 				res.Status, res.Message = reports.StatusInvalid, m.Message()
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				continue
 			}
 			if msg, dup := dedupe.Check(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, name, rec.Row); dup {
 				res.Status, res.Message = reports.StatusDuplicate, joinMessage(msg, m.Message())
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				continue
 			}
-			it := &Item{seq: cur, fileIdx: fi, File: name, Row: rec.Row, Original: res.Original,
+			*it = Item{seq: cur, fileIdx: fi, File: name, Row: rec.Row, Original: res.Original,
 				AccountID: m.AccountID, ExternalID: m.Lead.ExternalID, Phone: m.Lead.Phone, Message: m.Message()}
 			if msg := r.opts.Action.Prepare(&m, it); msg != "" {
 				res.Status, res.Message = reports.StatusInvalid, joinMessage(msg, m.Message())
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				continue
 			}
 			if r.sent.has(fi, rec.Row) {
 				res.Status, res.Message = reports.StatusAlreadySent, joinMessage("confirmed sent by the interrupted run", it.Message)
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				continue
 			}
 			if encode {
 				if err := r.opts.Action.Encode(it); err != nil {
 					res.Status, res.Message = reports.StatusInvalid, err.Error()
-					r.finish(cur, res)
+					r.finish(ob, cur, res)
 					continue
 				}
 			}
 			if r.opts.DryRun {
 				res.Status, res.Message = reports.StatusValid, it.Message
-				r.finish(cur, res)
+				r.finish(ob, cur, res)
 				it.Original = nil
 			}
 			if bt != nil {
-				bt.add(it)
+				own := new(Item)
+				*own = *it
+				bt.add(own)
 			}
+		}
+		if c.err != nil && !errors.Is(c.err, io.EOF) {
+			return seq, c.err
 		}
 	}
 	return seq, nil
@@ -559,12 +620,19 @@ func (r *run) align(in input, cells []string) []string {
 	return out
 }
 
-func (r *run) finish(seq int64, res reports.RowResult) {
+// finish hands a row's final result to ob. --max-errors is counted here,
+// where the row finishes, so the run stops at exactly the Nth error.
+func (r *run) finish(ob *outbox, seq int64, res reports.RowResult) {
 	r.opts.Progress.Done.Add(1)
-	if res.Status == reports.StatusSent {
+	switch res.Status {
+	case reports.StatusSent:
 		r.opts.Progress.Sent.Add(1)
+	case reports.StatusInvalid, reports.StatusDuplicate, reports.StatusRejected, reports.StatusFailed:
+		if n := r.errorRows.Add(1); r.opts.MaxErrors > 0 && n == int64(r.opts.MaxErrors) {
+			r.stop(StopMaxErrors)
+		}
 	}
-	r.coll.complete(seq, res)
+	ob.add(seq, res)
 }
 
 func (r *run) writePayload(b *batch) {
@@ -607,13 +675,18 @@ func (r *run) send(items []*Item) {
 	switch {
 	case err == nil:
 		r.anySuccess.Store(true)
-		if r.journal != nil {
-			if jerr := r.journal.recordSent(items); jerr != nil {
+		if r.journal == nil {
+			r.finishItems(items, reports.StatusSent, "")
+			return
+		}
+		r.journal.confirm(items, func(jerr error) {
+			if jerr != nil {
 				r.setFatal(jerr)
 				r.stop(StopFatal)
 			}
-		}
-		r.finishItems(items, reports.StatusSent, "")
+			// The rows were sent whether or not the journal could say so.
+			r.finishItems(items, reports.StatusSent, "")
+		})
 	case errors.Is(err, client.ErrAuth):
 		r.setFatal(fmt.Errorf("%w: %w", ErrAuthFailed, err))
 		r.stop(StopAuth)
@@ -658,6 +731,8 @@ func rejectMessage(e *client.APIError) string {
 }
 
 func (r *run) finishItems(items []*Item, status reports.Status, msg string) {
+	ob := &outbox{c: r.coll}
+	defer ob.flush()
 	for _, it := range items {
 		res := reports.RowResult{File: it.File, Row: it.Row, Status: status,
 			Message: joinMessage(msg, it.Message), AccountID: it.AccountID, ExternalID: it.ExternalID,
@@ -665,7 +740,7 @@ func (r *run) finishItems(items []*Item, status reports.Status, msg string) {
 		if extra := r.opts.Action.ExtraColumns(); len(extra) > 0 {
 			res.Original = withExtra(res.Original, r.width, it.Extra, len(extra))
 		}
-		r.finish(it.seq, res)
+		r.finish(ob, it.seq, res)
 	}
 }
 

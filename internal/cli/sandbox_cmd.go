@@ -15,7 +15,7 @@ func newSandboxCmd(env *Env) *cobra.Command {
 		listen, user, pass, passFile string
 		accounts, reject             string
 		o                            sandbox.Options
-		logFormat                    string
+		logFormat, cpuProfile        string
 		quiet                        bool
 	)
 	cmd := &cobra.Command{
@@ -38,6 +38,13 @@ func newSandboxCmd(env *Env) *cobra.Command {
 			o.Accounts = splitList(accounts)
 			o.RejectExternalIDs = splitList(reject)
 			o.Logger = log
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return fail(err)
+				}
+				defer stop()
+			}
 			srv, err := sandbox.Listen(cmd.Context(), listen, o)
 			if err != nil {
 				return fail(err)
@@ -61,6 +68,8 @@ func newSandboxCmd(env *Env) *cobra.Command {
 	fl.StringVar(&reject, "reject-external-ids", "", "external ids whose bulk request gets a 400 that does not say which lead")
 	fl.Int64Var(&o.Seed, "seed", 1, "seed of the fault draws (same seed, same faults)")
 	registerLogFlags(cmd, &logFormat, &quiet)
+	fl.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile while serving (for performance work)")
+	_ = fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
