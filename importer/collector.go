@@ -19,6 +19,7 @@ type done struct {
 // predecessors waits in a buffer whose size the batcher's window bounds.
 type collector struct {
 	in   chan []done
+	free chan []done // emptied chunks, handed back to the outboxes
 	quit chan struct{}
 	w    reports.Writer
 	// onWriteErr stops the run when the report cannot be written.
@@ -32,7 +33,7 @@ type collector struct {
 }
 
 func startCollector(w reports.Writer, onWriteErr func(error)) *collector {
-	c := &collector{in: make(chan []done, 64), quit: make(chan struct{}), w: w, onWriteErr: onWriteErr,
+	c := &collector{in: make(chan []done, 64), free: make(chan []done, 80), quit: make(chan struct{}), w: w, onWriteErr: onWriteErr,
 		pending: make(map[int64]reports.RowResult), counts: make(map[reports.Status]int64)}
 	go c.loop()
 	return c
@@ -43,6 +44,11 @@ func (c *collector) loop() {
 	for ds := range c.in {
 		for _, d := range ds {
 			c.complete(d)
+		}
+		clear(ds) // the results' strings must not outlive the report row
+		select {
+		case c.free <- ds[:0]:
+		default:
 		}
 	}
 }
@@ -105,7 +111,11 @@ type outbox struct {
 
 func (o *outbox) add(seq int64, res reports.RowResult) {
 	if o.buf == nil {
-		o.buf = make([]done, 0, outboxSize)
+		select {
+		case o.buf = <-o.c.free:
+		default:
+			o.buf = make([]done, 0, outboxSize)
+		}
 	}
 	o.buf = append(o.buf, done{seq: seq, res: res})
 	if len(o.buf) == outboxSize {

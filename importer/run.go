@@ -526,6 +526,7 @@ func (r *run) readAll(bt *batcher) (int64, error) {
 	// batch gets its own Item.
 	var m mapping.Result
 	it := new(Item)
+	scratch := make([]byte, 0, 1024)
 	for c := range chunks {
 		fi, in := c.file, r.inputs[c.file]
 		name := in.src.Name()
@@ -569,7 +570,8 @@ func (r *run) readAll(bt *batcher) (int64, error) {
 				continue
 			}
 			if encode {
-				if err := r.opts.Action.Encode(it); err != nil {
+				var err error
+				if scratch, err = r.opts.Action.Encode(it, scratch); err != nil {
 					res.Status, res.Message = reports.StatusInvalid, err.Error()
 					r.finish(ob, cur, res)
 					continue
