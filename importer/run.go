@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -164,6 +165,17 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 		return summary, err
 	}
 	header := r.reportHeader()
+	// A report path in a directory that does not exist yet (out/report.csv)
+	// is created, as a person giving that path expects; the journal lives
+	// there too.
+	for _, p := range []string{opts.ReportPath, opts.PayloadsPath} {
+		if p == "" {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return summary, fmt.Errorf("create the directory of %s: %w", p, err)
+		}
+	}
 	if !opts.DryRun {
 		if err := r.openJournal(ctx); err != nil {
 			return summary, err

@@ -249,7 +249,9 @@ func TestRunDryRunPayloads(t *testing.T) {
 	input := genCSV(t, 230, 3)
 	opts := baseOptions(t, []string{input}, BulkLeads{})
 	opts.DryRun, opts.BatchRows = true, 40
-	opts.PayloadsPath = filepath.Join(t.TempDir(), "payloads.jsonl")
+	// Directories that do not exist yet are created.
+	opts.PayloadsPath = filepath.Join(t.TempDir(), "new", "payloads.jsonl")
+	opts.ReportPath = filepath.Join(t.TempDir(), "out", "deeper", "report.jsonl")
 	sum, err := Run(context.Background(), opts)
 	require.NoError(t, err)
 	assert.Equal(t, 0, ExitCode(sum, err))

@@ -208,6 +208,9 @@ func finishRun(env *Env, log *slog.Logger, conn *connection, f *runFlags, opts i
 		if f.summaryJSON != "" {
 			b, err := summary.MarshalJSON()
 			if err == nil {
+				err = os.MkdirAll(filepath.Dir(f.summaryJSON), 0o755)
+			}
+			if err == nil {
 				err = reports.WriteFileAtomic(f.summaryJSON, append(b, '\n'), 0o600)
 			}
 			if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/importer"
+	"github.com/xonvo/xonvo-import/mapping"
 )
 
 func newLeadsCmd(env *Env) *cobra.Command {
@@ -75,6 +76,13 @@ func oneLeadOp(cmd *cobra.Command, env *Env, f *runFlags, op importer.LeadOp, ph
 	if op != importer.OpUnsubscribe && account == "" {
 		return fmt.Errorf("%s needs --account and --external-id", op)
 	}
+	if phone != "" {
+		normal, err := normalisePhone(phone)
+		if err != nil {
+			return &exitError{code: ExitRowsNotSent, err: err}
+		}
+		phone = normal
+	}
 	conn, err := f.conn.connect(cmd.Context(), env)
 	if err != nil {
 		return fail(err)
@@ -104,4 +112,22 @@ func oneLeadOp(cmd *cobra.Command, env *Env, f *runFlags, op importer.LeadOp, ph
 		return &exitError{code: ExitRowsNotSent, err: fmt.Errorf("%s: rejected: lead not found (%s): %w", op, what, err)}
 	}
 	return conn.apiError(err)
+}
+
+// normalisePhone puts a --phone through the same mapping transform as a
+// phone column, so one-off and file-driven calls send the same E.164 form.
+func normalisePhone(phone string) (string, error) {
+	cfg, err := mapping.KeysConfig([]string{"phone"})
+	if err != nil {
+		return "", err
+	}
+	m, err := cfg.Bind([]string{"phone"}, mapping.BindOptions{Kind: mapping.KindKeys, File: "--phone"})
+	if err != nil {
+		return "", err
+	}
+	res := m.Map([]string{phone})
+	if !res.Valid() {
+		return "", fmt.Errorf("--phone: %s", res.Message())
+	}
+	return res.Lead.Phone, nil
 }
