@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/xonvo/xonvo-import/internal/leadgen"
+	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/sandbox"
 )
@@ -14,12 +15,7 @@ import (
 // report. It reports rows/s; make bench measures the binary's peak RSS.
 func BenchmarkDryRunCSV(b *testing.B) {
 	const n = 100_000
-	dir := b.TempDir()
-	input := filepath.Join(dir, "leads.csv")
-	if err := leadgen.WriteCSV(input, n, 42, 8); err != nil {
-		b.Fatal(err)
-	}
-	cfg := benchMapping(b)
+	dir, input, cfg := benchInput(b, n)
 	b.ResetTimer()
 	for range b.N {
 		sum, err := Run(context.Background(), Options{Files: []string{input}, Mapping: cfg, Action: BulkLeads{},
@@ -35,12 +31,7 @@ func BenchmarkDryRunCSV(b *testing.B) {
 // with no rate limit: the sending path end to end.
 func BenchmarkImportSandbox(b *testing.B) {
 	const n = 50_000
-	dir := b.TempDir()
-	input := filepath.Join(dir, "leads.csv")
-	if err := leadgen.WriteCSV(input, n, 42, 8); err != nil {
-		b.Fatal(err)
-	}
-	cfg := benchMapping(b)
+	dir, input, cfg := benchInput(b, n)
 	b.ResetTimer()
 	for range b.N {
 		srv, err := sandbox.NewServer(sandbox.Options{Accounts: []string{"18", "19", "20", "21", "22", "23", "24", "25"}})
@@ -59,4 +50,15 @@ func BenchmarkImportSandbox(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchInput writes n generated leads into a temp dir and loads the mapping.
+func benchInput(b *testing.B, n int) (string, string, *mapping.Config) {
+	b.Helper()
+	dir := b.TempDir()
+	input := filepath.Join(dir, "leads.csv")
+	if err := leadgen.WriteCSV(input, n, 42, 8); err != nil {
+		b.Fatal(err)
+	}
+	return dir, input, benchMapping(b)
 }
