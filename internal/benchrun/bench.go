@@ -210,7 +210,7 @@ func endToEnd(ctx context.Context, cfg config, work, input string, n int) (resul
 	defer sb.stop()
 	report := filepath.Join(work, "import-report.csv")
 	dur, rss, _, err := measure(ctx, cfg.bin, "import", input, "--mapping", cfg.mapping, "--report", report,
-		"--url", sb.url, "--username", "bench", "--password-file", sb.pwFile, "--rate", "0", "--quiet")
+		"--url", sb.url, "--username", "bench", "--password-file", sb.pwFile, "--rate", "0", "--concurrency", "8", "--quiet")
 	if err != nil {
 		return result{}, err
 	}
@@ -218,7 +218,7 @@ func endToEnd(ctx context.Context, cfg config, work, input string, n int) (resul
 	if err := sb.get(ctx, "/_sandbox/leads", &leads); err != nil {
 		return result{}, err
 	}
-	note := fmt.Sprintf("--rate 0, sandbox holds %d leads", len(leads))
+	note := fmt.Sprintf("--rate 0 --concurrency 8, sandbox (own process) holds %d leads", len(leads))
 	return result{name: fmt.Sprintf("Import into loopback sandbox, %s rows", human(n)), rows: n, dur: dur, rssMB: rss,
 		note: note, failed: len(leads) != n}, nil
 }
