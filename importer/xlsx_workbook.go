@@ -80,7 +80,7 @@ func (wb *workbook) open(name string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: part %s: %w", ErrNotXLSX, name, err)
 	}
-	return &limitedPart{rc: rc, left: wb.partLimit, name: name}, nil
+	return newReadAhead(&limitedPart{rc: rc, left: wb.partLimit, name: name}), nil
 }
 
 func (wb *workbook) has(name string) bool {
