@@ -21,9 +21,10 @@
 //     produce a 500 (apart from FailRate).
 //
 // Input:
-//   - Bodies go through one size-limited json.Decoder; beyond MaxBodyBytes
-//     (default 32 MiB) the answer is 413. A Content-Type other than JSON is
-//     415; a missing one is accepted.
+//   - Bodies are size-limited; beyond MaxBodyBytes (default 32 MiB) the
+//     answer is 413. Error messages are json.Decoder's reading of the body
+//     (see Speed for how good bulk bodies skip it). A Content-Type other
+//     than JSON is 415; a missing one is accepted.
 //   - Unknown fields are refused (400 naming the field), so a misspelt field
 //     is never silently dropped (field names match case-insensitively, as
 //     encoding/json does). So are wrong JSON types, malformed JSON,
@@ -91,11 +92,17 @@
 // /_sandbox/accounts, /_sandbox/requests (the last 100,000 API requests;
 // inspection requests are not recorded) and /_sandbox/stats (totals).
 //
-// Speed: one json.Decoder walks a bulk body and cuts out each lead's raw
-// JSON; a small scanner checks the lead's shape and fields on that text
-// without building a client.Lead (about 5 allocations a lead). All of it
-// happens before the store lock is taken; the lock covers only map updates.
-// Each lead is stored as its JSON as received (one string) plus its keys.
+// Speed: a bulk body is read whole and walked once by the package's own
+// scanner, which checks JSON syntax as strictly as encoding/json and each
+// lead's shape and fields on the lead's text, without building a
+// client.Lead (about one allocation a lead: its stored copy). Any body that
+// walk does not accept (malformed, a lead that breaks a rule, an empty
+// batch, a read error) is decoded again by the streaming json.Decoder path,
+// which words the answer: errors cost two passes, good bodies one, and every
+// answer is the one the decoder gives. A fuzz test holds the two paths
+// together. All of it happens before the store lock is taken; the lock
+// covers only map updates. Each lead is stored as its JSON as received (one
+// string) plus its keys.
 //
 // Listen serves until its context is done or Close is called; NewServer
 // until Close.

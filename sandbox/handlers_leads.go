@@ -56,7 +56,7 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	b, err := s.decodeBulk(body)
+	b, err := s.decodeBulk(body, r.ContentLength)
 	setLeads(w, b.count)
 	if err != nil {
 		writeError(w, err)

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -23,70 +24,145 @@ func leadFieldNames() []string {
 		"sourceId", "jornayaLeadId", "trustedFormId", "email", "street", "agentExternalId", "externalId", "attributes"}
 }
 
-// scanLead reads one lead object. raw has already been through the
-// json.Decoder, so it is one syntactically valid JSON value; scanLead checks
-// the shape: an object of known fields holding strings (or null), with
-// attributes an object of strings. Field names match case-insensitively when
-// they do not match exactly, as encoding/json does. at names the lead in
-// messages.
+// leadField is a lead field by its index in leadFieldNames, so that a key
+// is matched once and the value stored by a jump, not a second string match.
+type leadField uint8
+
+const (
+	fieldFirstName leadField = iota
+	fieldLastName
+	fieldPhone
+	fieldState
+	fieldCity
+	fieldZip
+	fieldTimestamp
+	fieldIPAddress
+	fieldSourceID
+	fieldJornayaLeadID
+	fieldTrustedFormID
+	fieldEmail
+	fieldStreet
+	fieldAgentExternalID
+	fieldExternalID
+	fieldAttributes
+)
+
+// name is the field's JSON name; only messages need it.
+func (f leadField) name() string { return leadFieldNames()[f] }
+
+// set stores a field's value; fields validation does not look at are dropped.
+func (v *leadView) set(f leadField, val string) {
+	switch f {
+	case fieldFirstName:
+		v.firstName = val
+	case fieldLastName:
+		v.lastName = val
+	case fieldPhone:
+		v.phone = val
+	case fieldTimestamp:
+		v.timestamp = val
+	case fieldState:
+		v.state = val
+	case fieldCity:
+		v.city = val
+	case fieldZip:
+		v.zip = val
+	case fieldJornayaLeadID:
+		v.jornayaLeadID = val
+	case fieldTrustedFormID:
+		v.trustedFormID = val
+	case fieldExternalID:
+		v.externalID = val
+	}
+}
+
+// scanLead reads one lead object. raw is one syntactically valid JSON value
+// (the json.Decoder has seen it); scanLead checks the shape: an object of
+// known fields holding strings (or null), with attributes an object of
+// strings. at names the lead in messages.
 func scanLead(raw string, at place) (leadView, error) {
-	var v leadView
 	sc := scanner{s: raw}
+	return scanLeadAt(&sc, at)
+}
+
+// scanLeadAt reads the lead value at the scanner and leaves the scanner just
+// past it. Field names match case-insensitively when they do not match
+// exactly, as encoding/json does. Text that is not JSON is errSyntax, which
+// only the bulk fast path can meet: it did not check the body beforehand.
+func scanLeadAt(sc *scanner, at place) (leadView, error) {
+	var v leadView
 	if c := sc.peek(); c != '{' {
 		return v, badRequest("%s: expected an object, got %s", at.body(), describeByte(c))
 	}
-	err := sc.object(func(key string) error {
-		name, ok := canonicalLeadField(key)
-		if !ok {
-			return badRequest("%s: unknown field %q", at.body(), key)
-		}
-		if name == "attributes" {
-			return sc.attributes(at)
-		}
-		val, err := sc.stringOrNull(at, name)
+	for more := sc.open('}'); more; more = sc.next('}') {
+		key, err := sc.key()
 		if err != nil {
-			return err
+			return v, err
 		}
-		switch name {
-		case "firstName":
-			v.firstName = val
-		case "lastName":
-			v.lastName = val
-		case "phone":
-			v.phone = val
-		case "timestamp":
-			v.timestamp = val
-		case "state":
-			v.state = val
-		case "city":
-			v.city = val
-		case "zip":
-			v.zip = val
-		case "jornayaLeadId":
-			v.jornayaLeadID = val
-		case "trustedFormId":
-			v.trustedFormID = val
-		case "externalId":
-			v.externalID = val
+		f, ok := lookupLeadField(key)
+		if !ok {
+			return v, badRequest("%s: unknown field %q", at.body(), key)
 		}
-		return nil
-	})
-	return v, err
+		if f == fieldAttributes {
+			if err := sc.attributes(at); err != nil {
+				return v, err
+			}
+			continue
+		}
+		val, ok, err := sc.stringOrNull()
+		if err != nil {
+			return v, err
+		}
+		if !ok {
+			return v, badRequest("%s: expected a string, got %s", at.at(f.name()), describeByte(sc.peek()))
+		}
+		v.set(f, val)
+	}
+	return v, sc.err
 }
 
-// canonicalLeadField maps a key to the lead field it sets.
-func canonicalLeadField(key string) (string, bool) {
+// lookupLeadField maps a key to the lead field it sets.
+func lookupLeadField(key string) (leadField, bool) {
 	switch key {
-	case "firstName", "lastName", "phone", "state", "city", "zip", "timestamp", "ipAddress",
-		"sourceId", "jornayaLeadId", "trustedFormId", "email", "street", "agentExternalId", "externalId", "attributes":
-		return key, true
+	case "firstName":
+		return fieldFirstName, true
+	case "lastName":
+		return fieldLastName, true
+	case "phone":
+		return fieldPhone, true
+	case "state":
+		return fieldState, true
+	case "city":
+		return fieldCity, true
+	case "zip":
+		return fieldZip, true
+	case "timestamp":
+		return fieldTimestamp, true
+	case "ipAddress":
+		return fieldIPAddress, true
+	case "sourceId":
+		return fieldSourceID, true
+	case "jornayaLeadId":
+		return fieldJornayaLeadID, true
+	case "trustedFormId":
+		return fieldTrustedFormID, true
+	case "email":
+		return fieldEmail, true
+	case "street":
+		return fieldStreet, true
+	case "agentExternalId":
+		return fieldAgentExternalID, true
+	case "externalId":
+		return fieldExternalID, true
+	case "attributes":
+		return fieldAttributes, true
 	}
-	for _, name := range leadFieldNames() {
+	for i, name := range leadFieldNames() {
 		if strings.EqualFold(key, name) {
-			return name, true
+			return leadField(i), true
 		}
 	}
-	return "", false
+	return 0, false
 }
 
 // place says where a lead is in a request body. Its text is built only
@@ -121,10 +197,28 @@ func (p place) at(field string) string {
 	return p.lead() + "." + field
 }
 
-// scanner walks a syntactically valid JSON value.
+// errSyntax is what the scanner reports for text that is not JSON. It never
+// reaches a caller of the API: the bulk path answers such a body through
+// json.Decoder, which places the error precisely.
+var errSyntax = errors.New("sandbox: malformed JSON")
+
+// scanner walks JSON text, checking its syntax as strictly as encoding/json
+// does in the parts it reads: structure, strings (escapes, control
+// characters) and null. Other values (numbers, booleans) are never part of a
+// valid lead, so it only names them by their first byte. The first syntax
+// error stops the walk: err is set and every loop ends.
 type scanner struct {
-	s string
-	i int
+	s   string
+	i   int
+	err error
+}
+
+// fail records a syntax error and moves to the end, so that loops stop.
+func (sc *scanner) fail() {
+	if sc.err == nil {
+		sc.err = errSyntax
+	}
+	sc.i = len(sc.s)
 }
 
 func (sc *scanner) skipSpace() {
@@ -140,6 +234,9 @@ func (sc *scanner) skipSpace() {
 
 // peek returns the next significant byte, 0 at the end.
 func (sc *scanner) peek() byte {
+	if sc.i < len(sc.s) && sc.s[sc.i] > ' ' { // compact JSON: no space to skip
+		return sc.s[sc.i]
+	}
 	sc.skipSpace()
 	if sc.i >= len(sc.s) {
 		return 0
@@ -147,85 +244,187 @@ func (sc *scanner) peek() byte {
 	return sc.s[sc.i]
 }
 
-// object calls member for each key, with the scanner on the key's value;
-// member must consume the value.
-func (sc *scanner) object(member func(key string) error) error {
-	sc.i++ // '{'
-	for {
-		switch sc.peek() {
-		case '}':
-			sc.i++
-			return nil
-		case ',':
-			sc.i++
-			continue
-		}
-		key, err := sc.str()
-		if err != nil {
-			return err
-		}
-		sc.peek()
-		sc.i++ // ':'
-		sc.peek()
-		if err := member(key); err != nil {
-			return err
-		}
+// open enters the object or array at the scanner (on its '{' or '[') and
+// reports whether it has a first member or element; an empty one is
+// consumed whole. closer is '}' or ']'.
+func (sc *scanner) open(closer byte) bool {
+	sc.i++
+	if sc.peek() == closer {
+		sc.i++
+		return false
 	}
+	return true
 }
 
-// stringOrNull reads the string value of field; null reads as "".
-func (sc *scanner) stringOrNull(at place, field string) (string, error) {
-	switch c := sc.peek(); c {
+// next steps over the comma after a member or element and reports true, or
+// over the closer and reports false. Anything else is a syntax error.
+func (sc *scanner) next(closer byte) bool {
+	switch sc.peek() {
+	case ',':
+		sc.i++
+		if c := sc.peek(); c == '}' || c == ']' {
+			sc.fail() // a trailing comma
+			return false
+		}
+		return true
+	case closer:
+		sc.i++
+		return false
+	}
+	sc.fail()
+	return false
+}
+
+// key reads a member's key and its colon, leaving the scanner on the value.
+func (sc *scanner) key() (string, error) {
+	if sc.peek() != '"' {
+		sc.fail()
+		return "", sc.err
+	}
+	k, err := sc.str()
+	if err != nil {
+		return "", err
+	}
+	sc.colon()
+	return k, sc.err
+}
+
+func (sc *scanner) colon() {
+	if sc.peek() != ':' {
+		sc.fail()
+		return
+	}
+	sc.i++
+	sc.skipSpace()
+}
+
+// null steps over a null at the scanner.
+func (sc *scanner) null() {
+	if !strings.HasPrefix(sc.s[sc.i:], "null") {
+		sc.fail()
+		return
+	}
+	sc.i += len("null")
+}
+
+// stringOrNull reads a string value; null reads as "". ok is false, with
+// the scanner left on the value, when the value is of another type.
+func (sc *scanner) stringOrNull() (val string, ok bool, err error) {
+	switch sc.peek() {
 	case '"':
-		return sc.str()
+		val, err = sc.str()
+		return val, true, err
 	case 'n':
-		sc.i += len("null")
-		return "", nil
-	default:
-		return "", badRequest("%s: expected a string, got %s", at.at(field), describeByte(c))
+		sc.null()
+		return "", true, sc.err
 	}
+	return "", false, nil
 }
 
-// attributes reads an object of strings, or null.
+// attributes checks an object of strings, or null. Its keys and values are
+// not kept, so they are only stepped over; a key is decoded, and the path
+// attributes["K"] formatted, only for a message.
 func (sc *scanner) attributes(at place) error {
 	switch c := sc.peek(); c {
 	case 'n':
-		sc.i += len("null")
-		return nil
+		sc.null()
+		return sc.err
 	case '{':
 	default:
 		return badRequest("%s: expected an object of strings, got %s", at.at("attributes"), describeByte(c))
 	}
-	return sc.object(func(key string) error {
-		_, err := sc.stringOrNull(at, fmt.Sprintf("attributes[%q]", key))
-		return err
-	})
+	for more := sc.open('}'); more; more = sc.next('}') {
+		keyAt := sc.i
+		if sc.peek() != '"' {
+			sc.fail()
+			break
+		}
+		sc.skipStr()
+		sc.colon()
+		switch c := sc.peek(); c {
+		case '"':
+			sc.skipStr()
+		case 'n':
+			sc.null()
+		default:
+			if sc.err != nil {
+				return sc.err
+			}
+			ks := scanner{s: sc.s, i: keyAt}
+			key, err := ks.str()
+			if err != nil {
+				return err
+			}
+			return badRequest("%s: expected a string, got %s", at.at(fmt.Sprintf("attributes[%q]", key)), describeByte(c))
+		}
+	}
+	return sc.err
 }
 
-// str reads a string at the scanner. Without escapes the result is a
+// strEnd checks the string whose opening quote is at sc.i and returns the
+// index of its closing quote and whether it holds escapes; ok is false for
+// a string encoding/json would refuse.
+func (sc *scanner) strEnd() (end int, escaped, ok bool) {
+	s := sc.s
+	for j := sc.i + 1; j < len(s); j++ {
+		c := s[j]
+		if c == '"' {
+			return j, escaped, true
+		}
+		if c < 0x20 {
+			return 0, false, false
+		}
+		if c != '\\' {
+			continue
+		}
+		escaped = true
+		if j+1 >= len(s) {
+			return 0, false, false
+		}
+		switch s[j+1] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			j++
+		case 'u':
+			if j+5 >= len(s) || !isHex(s[j+2]) || !isHex(s[j+3]) || !isHex(s[j+4]) || !isHex(s[j+5]) {
+				return 0, false, false
+			}
+			j += 5
+		default:
+			return 0, false, false
+		}
+	}
+	return 0, false, false // no closing quote
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'f')
+}
+
+// skipStr steps over the string at the scanner.
+func (sc *scanner) skipStr() {
+	end, _, ok := sc.strEnd()
+	if !ok {
+		sc.fail()
+		return
+	}
+	sc.i = end + 1
+}
+
+// str reads the string at the scanner. Without escapes the result is a
 // substring of the input; with them it is decoded by encoding/json.
 func (sc *scanner) str() (string, error) {
 	start := sc.i // the opening quote
-	escaped := false
-	j := start + 1
-	for j < len(sc.s) {
-		c := sc.s[j]
-		if c == '\\' {
-			escaped = true
-			j += 2
-			continue
-		}
-		if c == '"' {
-			break
-		}
-		j++
+	end, escaped, ok := sc.strEnd()
+	if !ok {
+		sc.fail()
+		return "", sc.err
 	}
-	sc.i = j + 1
+	sc.i = end + 1
 	if !escaped {
-		return sc.s[start+1 : j], nil
+		return sc.s[start+1 : end], nil
 	}
 	var out string
-	if err := json.Unmarshal([]byte(sc.s[start:j+1]), &out); err != nil {
+	if err := json.Unmarshal([]byte(sc.s[start:end+1]), &out); err != nil {
 		return "", fmt.Errorf("sandbox: decode string: %w", err)
 	}
 	return out, nil

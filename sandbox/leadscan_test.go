@@ -21,6 +21,20 @@ func TestLeadFieldNamesMatchClientLead(t *testing.T) {
 	assert.Equal(t, tags, leadFieldNames())
 }
 
+func TestLeadFieldsFollowNames(t *testing.T) {
+	for i, name := range leadFieldNames() {
+		t.Run(name, func(t *testing.T) {
+			f, ok := lookupLeadField(name)
+			require.True(t, ok)
+			assert.Equal(t, leadField(i), f)
+			assert.Equal(t, name, f.name())
+			upper, ok := lookupLeadField(strings.ToUpper(name))
+			require.True(t, ok, "names match case-insensitively")
+			assert.Equal(t, f, upper)
+		})
+	}
+}
+
 func TestScanLead(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -46,6 +60,7 @@ func TestScanLead(t *testing.T) {
 		{name: "array attributes", raw: `{"attributes":[]}`, message: `leadsByAccountId["18"][2].attributes: expected an object of strings, got array`},
 		{name: "nested attribute", raw: `{"attributes":{"K":{"x":"y"}}}`, message: `leadsByAccountId["18"][2].attributes["K"]: expected a string, got object`},
 		{name: "unknown field", raw: `{"firstName":"a","nickname":"b"}`, message: `leadsByAccountId["18"][2]: unknown field "nickname"`},
+		{name: "escaped attribute key in message", raw: `{"attributes":{"A":"1","K\"\u00e9":1}}`, message: `leadsByAccountId["18"][2].attributes["K\"é"]: expected a string, got number`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

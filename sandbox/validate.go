@@ -120,10 +120,37 @@ func checkTimestamp(at place, field, v string) error {
 	if !timestampShape(v) {
 		return badRequest("%s: %s does not match MM-dd-yyyy HH:mm:ss", at.at(field), quoteValue(v))
 	}
-	if _, err := time.Parse(timestampLayout, v); err != nil {
+	if !realDateTime(v) {
 		return badRequest("%s: %s is not a real date and time", at.at(field), quoteValue(v))
 	}
 	return nil
+}
+
+// realDateTime reports whether a value of timestampShape names a real date
+// and time: what time.Parse(timestampLayout, v) accepts (a test holds the
+// two together), without its cost on every lead of a bulk request.
+func realDateTime(v string) bool {
+	num := func(i int) int { return int(v[i]-'0')*10 + int(v[i+1]-'0') }
+	month, day, hour, minute, second := num(0), num(3), num(11), num(14), num(17)
+	year := num(6)*100 + num(8)
+	if month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 {
+		return false
+	}
+	return day >= 1 && day <= daysIn(time.Month(month), year)
+}
+
+// daysIn is the number of days in month of year (proleptic Gregorian).
+func daysIn(month time.Month, year int) int {
+	switch month {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 func timestampShape(v string) bool {

@@ -1,9 +1,11 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -213,4 +215,32 @@ func TestAgentRules(t *testing.T) {
 	agents := srv.Agents()
 	require.Len(t, agents, 1)
 	assert.Equal(t, "Jack", agents[0].FirstName)
+}
+
+// TestRealDateTimeMatchesTimeParse holds realDateTime to time.Parse over
+// every month and day for years that differ in leap rules, and every hour,
+// minute and second.
+func TestRealDateTimeMatchesTimeParse(t *testing.T) {
+	check := func(t *testing.T, v string) {
+		t.Helper()
+		require.True(t, timestampShape(v), v)
+		_, err := time.Parse(timestampLayout, v)
+		assert.Equal(t, err == nil, realDateTime(v), v)
+	}
+	t.Run("dates", func(t *testing.T) {
+		for _, year := range []string{"0000", "0004", "1900", "2000", "2021", "2024", "2100", "9999"} {
+			for month := range 100 {
+				for day := range 100 {
+					check(t, fmt.Sprintf("%02d-%02d-%s 12:00:00", month, day, year))
+				}
+			}
+		}
+	})
+	t.Run("times", func(t *testing.T) {
+		for n := range 100 {
+			check(t, fmt.Sprintf("06-23-2021 %02d:00:00", n))
+			check(t, fmt.Sprintf("06-23-2021 00:%02d:00", n))
+			check(t, fmt.Sprintf("06-23-2021 00:00:%02d", n))
+		}
+	})
 }
