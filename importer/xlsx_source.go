@@ -286,7 +286,7 @@ func (s *xlsxSource) cellText(cellType string, style int, hasV, hasIS bool) (str
 	switch cellType {
 	case "s":
 		i := parseIntAttr(s.value)
-		text, ok := s.wb.shared(i)
+		text, ok := s.wb.sharedString(i)
 		if !ok && hasV {
 			return "", fmt.Errorf("%w: shared string %q does not exist", ErrNotXLSX, s.value)
 		}

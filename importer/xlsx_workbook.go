@@ -21,8 +21,8 @@ type workbook struct {
 	sheets     []sheetEntry
 	date1904   bool
 	styles     []cellFormat // by cell style index (the s attribute)
-	sharedText string       // every shared string, back to back
-	sharedEnds []int        // end offset of shared string i in sharedText
+	sharedPart string       // the shared-strings part's name, from the relationships
+	shared     sharedTable  // the shared strings
 }
 
 type sheetEntry struct {
@@ -175,7 +175,7 @@ func (wb *workbook) readStructure() error {
 		case strings.HasSuffix(r.Type, "/styles"):
 			stylesPart = relTarget(wbPart, r.Target)
 		case strings.HasSuffix(r.Type, "/sharedStrings"):
-			wb.sharedText = relTarget(wbPart, r.Target) // the part name for now; see readSharedStrings
+			wb.sharedPart = relTarget(wbPart, r.Target)
 		}
 	}
 	for _, s := range w.Sheets {
@@ -255,8 +255,7 @@ func (wb *workbook) sheet(name string) (sheetEntry, error) {
 // readSharedStrings packs the shared string table into one string plus end offsets, so a
 // cell's text is a substring and costs no allocation per cell.
 func (wb *workbook) readSharedStrings(ctx context.Context) error {
-	part := wb.sharedText
-	wb.sharedText = ""
+	part := wb.sharedPart
 	if part == "" {
 		part = "xl/sharedStrings.xml"
 	}
@@ -269,7 +268,7 @@ func (wb *workbook) readSharedStrings(ctx context.Context) error {
 	}
 	defer rc.Close()
 	sc := newXMLScanner(bufio.NewReaderSize(rc, 64<<10))
-	var packed []byte
+	var text []byte // one string's text, reused
 	for {
 		tag, err := sc.next()
 		if err != nil {
@@ -281,17 +280,17 @@ func (wb *workbook) readSharedStrings(ctx context.Context) error {
 		if tag.kind != tagOpen || string(tag.name) != "si" {
 			continue
 		}
-		if len(wb.sharedEnds)%4096 == 0 {
+		if wb.shared.len()%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
-		if packed, err = sc.appendRichText(packed, "si"); err != nil {
+		if text, err = sc.appendRichText(text[:0], "si"); err != nil {
 			return sharedStringsError(err)
 		}
-		wb.sharedEnds = append(wb.sharedEnds, len(packed))
+		wb.shared.add(text)
 	}
-	wb.sharedText = string(packed)
+	wb.shared.finish()
 	return nil
 }
 
@@ -302,17 +301,8 @@ func sharedStringsError(err error) error {
 	return fmt.Errorf("%w: shared strings: %w", ErrNotXLSX, err)
 }
 
-// shared returns shared string i.
-func (wb *workbook) shared(i int) (string, bool) {
-	if i < 0 || i >= len(wb.sharedEnds) {
-		return "", false
-	}
-	start := 0
-	if i > 0 {
-		start = wb.sharedEnds[i-1]
-	}
-	return wb.sharedText[start:wb.sharedEnds[i]], true
-}
+// sharedString returns shared string i.
+func (wb *workbook) sharedString(i int) (string, bool) { return wb.shared.get(i) }
 
 // limitedPart fails a part that inflates past its limit.
 type limitedPart struct {

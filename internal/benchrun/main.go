@@ -16,7 +16,20 @@ func main() {
 	flag.StringVar(&cfg.work, "work", "", "directory for generated inputs (default a temp dir, removed after)")
 	flag.BoolVar(&cfg.quick, "quick", false, "100k rows only and a 15 s rate check (for a smoke run)")
 	flag.BoolVar(&cfg.skipGoBench, "skip-go-bench", false, "do not run the per-stage Go benchmarks")
+	var gen genJob
+	flag.StringVar(&gen.kind, "gen", "", "internal: write one generated input (csv or xlsx) and exit")
+	flag.StringVar(&gen.path, "gen-path", "", "internal: where -gen writes")
+	flag.IntVar(&gen.rows, "gen-rows", 0, "internal: rows -gen writes")
+	flag.Uint64Var(&gen.seed, "gen-seed", 42, "internal: seed of -gen")
+	flag.IntVar(&gen.accounts, "gen-accounts", 8, "internal: accounts of -gen")
 	flag.Parse()
+	if gen.kind != "" {
+		if err := gen.write(); err != nil {
+			fmt.Fprintln(os.Stderr, "benchrun:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, cfg); err != nil {
