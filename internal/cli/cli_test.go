@@ -285,3 +285,33 @@ func TestSandboxCommandServes(t *testing.T) {
 	assert.Equal(t, ExitFailed, res.code)
 	assert.True(t, strings.Contains(res.stderr, "256.0.0.1"), res.stderr)
 }
+
+func TestEveryAPICommandStopsOnRefusedCredentials(t *testing.T) {
+	tg := newTarget(t, sandbox.Options{})
+	pw := tempPath(t, "wrong")
+	require.NoError(t, os.WriteFile(pw, []byte("not-the-Pa55word"), 0o600))
+	conn := []string{"--url", tg.srv.URL(), "--username", cliUser, "--password-file", pw, "--rate", "0", "--quiet"}
+	list := tempPath(t, "list.csv")
+	require.NoError(t, os.WriteFile(list, []byte("account_id,external_id,phone\n18,EXT-1,+12065550100\n"), 0o600))
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{name: "agents import", args: []string{"agents", "import", "testdata/agents.csv", "--mapping", "testdata/agents-mapping.yaml", "--report", tempPath(t, "a.csv")}},
+		{name: "leads stop from a list", args: []string{"leads", "stop", list, "--report", tempPath(t, "s.csv")}},
+		{name: "leads unsubscribe one-off", args: []string{"leads", "unsubscribe", "--phone", "+12065550100"}},
+		{name: "accounts create", args: []string{"accounts", "create", "--name", "Acme"}},
+		{name: "accounts pause", args: []string{"accounts", "pause", "18"}},
+		{name: "stats account", args: []string{"stats", "account", "18"}},
+		{name: "stats leads", args: []string{"stats", "leads", list, "--report", tempPath(t, "st.csv")}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runCLI(t, nil, append(tc.args, conn...)...)
+			assert.Equal(t, ExitFailed, res.code, res.stderr)
+			assert.Contains(t, res.stderr, "authentication failed")
+			assert.Contains(t, res.stderr, "--password-file")
+			assert.NotContains(t, res.stdout+res.stderr, "not-the-Pa55word")
+		})
+	}
+}
