@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
-	"strconv"
 )
 
 // csvBufferSize is large enough that a row never forces a write on its own.
@@ -48,21 +47,7 @@ func (w *csvWriter) Write(r RowResult) error {
 		return err
 	}
 	rec := w.record
-	rec[0] = neutralise(r.File)
-	rec[1] = strconv.Itoa(r.Row)
-	rec[2] = neutralise(string(r.Status))
-	rec[3] = neutralise(r.Message)
-	rec[4] = neutralise(r.AccountID)
-	rec[5] = neutralise(r.ExternalID)
-	rec[6] = neutralise(r.Phone)
-	rec[7] = strconv.Itoa(r.HTTPStatus)
-	rec[8] = strconv.Itoa(r.Attempts)
-	orig := rec[len(FixedColumns()):]
-	n := copy(orig, r.Original)
-	for i := range orig[:n] {
-		orig[i] = neutralise(orig[i])
-	}
-	clear(orig[n:])
+	fillCells(rec, &r)
 	if err := w.cw.Write(rec); err != nil {
 		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
 	}

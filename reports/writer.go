@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -113,4 +114,24 @@ func neutralise(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// fillCells lays r out as one spreadsheet row (CSV and XLSX): the fixed
+// columns, then the original cells, padded, every text neutralised.
+func fillCells(cells []string, r *RowResult) {
+	cells[0] = neutralise(r.File)
+	cells[1] = strconv.Itoa(r.Row)
+	cells[2] = neutralise(string(r.Status))
+	cells[3] = neutralise(r.Message)
+	cells[4] = neutralise(r.AccountID)
+	cells[5] = neutralise(r.ExternalID)
+	cells[6] = neutralise(r.Phone)
+	cells[7] = strconv.Itoa(r.HTTPStatus)
+	cells[8] = strconv.Itoa(r.Attempts)
+	orig := cells[len(FixedColumns()):]
+	n := copy(orig, r.Original)
+	for i := range orig[:n] {
+		orig[i] = neutralise(orig[i])
+	}
+	clear(orig[n:])
 }

@@ -282,21 +282,7 @@ func (w *xlsxWriter) Write(r RowResult) error {
 	if w.widths == nil {
 		cells = make([]string, len(w.header)) // kept until the widths are fixed
 	}
-	cells[0] = neutralise(r.File)
-	cells[1] = strconv.Itoa(r.Row)
-	cells[2] = neutralise(string(r.Status))
-	cells[3] = neutralise(r.Message)
-	cells[4] = neutralise(r.AccountID)
-	cells[5] = neutralise(r.ExternalID)
-	cells[6] = neutralise(r.Phone)
-	cells[7] = strconv.Itoa(r.HTTPStatus)
-	cells[8] = strconv.Itoa(r.Attempts)
-	orig := cells[len(FixedColumns()):]
-	n := copy(orig, r.Original)
-	for i := range orig[:n] {
-		orig[i] = neutralise(orig[i])
-	}
-	clear(orig[n:])
+	fillCells(cells, &r)
 	kind := kindOf(&r)
 	if w.widths != nil {
 		return w.writeRow(cells, kind)
