@@ -181,16 +181,19 @@ func TestRunInterruptThenResume(t *testing.T) {
 		assert.Equal(t, 1, l.ReceivedCount, "%s sent once", l.ExternalID)
 	}
 
-	// A changed input is refused.
+	// After a completed run, --resume with a changed input starts a new
+	// run (a scheduled command can keep --resume); the refusal after an
+	// unfinished run is TestRunResumeRefusesChangedInputAfterInterrupt.
 	f, err := os.OpenFile(input, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	_, err = f.WriteString("18,EXT-99999999,New,Row,+12065550100,n@example.com,1 Main St,Seattle,WA,98121,01-02-2024 10:00:00,10.0.0.1,X,,u,d\n")
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 	opts.Resume = true
-	_, err = Run(context.Background(), opts)
-	// The journal's run completed, so a new input starts a new run.
+	sum, err = Run(context.Background(), opts)
 	require.NoError(t, err)
+	assert.Equal(t, int64(301), sum.Counts[reports.StatusSent], "a new run sends every row again")
+	assert.Zero(t, sum.Counts[reports.StatusAlreadySent])
 }
 
 func TestRunResumeRefusesChangedInputAfterInterrupt(t *testing.T) {
