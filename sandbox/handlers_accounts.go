@@ -10,13 +10,8 @@ import (
 // handleCreateAccount is POST /accounts: answers {"id": N}, N one above the
 // highest numeric account id held.
 func (s *Server) handleCreateAccount(w http.ResponseWriter, r *http.Request) {
-	var acc client.Account
-	if err := s.decodeOne(w, r, &acc); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := validateAccount(&acc); err != nil {
-		writeError(w, err)
+	acc, ok := s.readAccount(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -29,13 +24,8 @@ func (s *Server) handleCreateAccount(w http.ResponseWriter, r *http.Request) {
 // details (an inactive account's too) and answers {"id": N}.
 func (s *Server) handleUpdateAccount(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("accountId")
-	var acc client.Account
-	if err := s.decodeOne(w, r, &acc); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := validateAccount(&acc); err != nil {
-		writeError(w, err)
+	acc, ok := s.readAccount(w, r)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -52,6 +42,21 @@ func (s *Server) handleUpdateAccount(w http.ResponseWriter, r *http.Request) {
 	// answers 0.
 	n, _ := strconv.ParseInt(id, 10, 64)
 	writeJSON(w, http.StatusOK, client.AccountID{ID: n})
+}
+
+// readAccount decodes and checks an account body; on a problem it has
+// answered already and reports false.
+func (s *Server) readAccount(w http.ResponseWriter, r *http.Request) (client.Account, bool) {
+	var acc client.Account
+	if err := s.decodeOne(w, r, &acc); err != nil {
+		writeError(w, err)
+		return acc, false
+	}
+	if err := validateAccount(&acc); err != nil {
+		writeError(w, err)
+		return acc, false
+	}
+	return acc, true
 }
 
 // handleAccountState serves pause, unpause and inactivate.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -58,18 +59,19 @@ func (f *accountFlags) account(cmd *cobra.Command) (client.Account, error) {
 		if err != nil {
 			return acc, err
 		}
-		switch strings.ToLower(filepath.Ext(f.file)) {
-		case ".json":
-			dec := json.NewDecoder(strings.NewReader(string(b)))
+		// YAML is read as generic data and passed through JSON, so both
+		// formats use the API's field names and refuse unknown ones through
+		// the one definition, client.Account.
+		if ext := strings.ToLower(filepath.Ext(f.file)); ext == ".yaml" || ext == ".yml" {
+			var doc map[string]any
+			if err = yaml.Unmarshal(b, &doc); err == nil {
+				b, err = json.Marshal(doc)
+			}
+		}
+		if err == nil {
+			dec := json.NewDecoder(bytes.NewReader(b))
 			dec.DisallowUnknownFields()
 			err = dec.Decode(&acc)
-		default:
-			var y yamlAccount
-			dec := yaml.NewDecoder(strings.NewReader(string(b)))
-			dec.KnownFields(true)
-			if err = dec.Decode(&y); err == nil {
-				acc = y.account()
-			}
 		}
 		if err != nil {
 			return acc, fmt.Errorf("%s: %w", f.file, err)
@@ -108,28 +110,6 @@ func (f *accountFlags) account(cmd *cobra.Command) (client.Account, error) {
 		return acc, errors.New("an account needs a name (--name or the file's name field)")
 	}
 	return acc, nil
-}
-
-// yamlAccount reads the documented JSON field names from YAML.
-type yamlAccount struct {
-	Name            string            `yaml:"name"`
-	PhoneNumber     string            `yaml:"phoneNumber"`
-	Email           string            `yaml:"email"`
-	Description     string            `yaml:"description"`
-	CountryIso3     string            `yaml:"countryIso3"`
-	State           string            `yaml:"state"`
-	Timezone        string            `yaml:"timezone"`
-	Type            string            `yaml:"type"`
-	Attributes      map[string]string `yaml:"attributes"`
-	AIAssistantName string            `yaml:"aiAssistantName"`
-	Website         string            `yaml:"website"`
-	AreaCode        *int              `yaml:"areaCode"`
-}
-
-func (y yamlAccount) account() client.Account {
-	return client.Account{Name: y.Name, PhoneNumber: y.PhoneNumber, Email: y.Email, Description: y.Description,
-		CountryIso3: y.CountryIso3, State: y.State, Timezone: y.Timezone, Type: y.Type, Attributes: y.Attributes,
-		AIAssistantName: y.AIAssistantName, Website: y.Website, AreaCode: y.AreaCode}
 }
 
 func newAccountWriteCmd(env *Env, update bool) *cobra.Command {

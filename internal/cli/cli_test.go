@@ -245,6 +245,12 @@ func TestAccountsCommands(t *testing.T) {
 
 	res = runCLI(t, nil, tg.with("accounts", "create", "--email", "x@y.co")...)
 	assert.Equal(t, ExitUsage, res.code, "an account needs a name")
+
+	bad := tempPath(t, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("name: Acme\nareaCod: 434\n"), 0o600))
+	res = runCLI(t, nil, tg.with("accounts", "create", "--file", bad)...)
+	assert.Equal(t, ExitUsage, res.code)
+	assert.Contains(t, res.stderr, "areaCod", "a misspelt field is named, not dropped")
 }
 
 func TestStatsCommands(t *testing.T) {
