@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // BenchmarkPostLeadsBulkJSON measures the client's own cost per bulk request
@@ -18,12 +20,12 @@ func BenchmarkPostLeadsBulkJSON(b *testing.B) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
 	b.Cleanup(srv.Close)
-	leads := make([]Lead, 100)
+	leads := make([]wire.Lead, 100)
 	for i := range leads {
-		leads[i] = Lead{FirstName: "John", LastName: "Smith", Phone: "+1333-111-8888", State: "WA",
+		leads[i] = wire.Lead{FirstName: "John", LastName: "Smith", Phone: "+1333-111-8888", State: "WA",
 			Timestamp: "06-23-2021 22:55:23", ExternalID: fmt.Sprintf("EXT-%d", i)}
 	}
-	body, err := json.Marshal(BulkLeads{LeadsByAccountID: map[string][]Lead{"18": leads}})
+	body, err := json.Marshal(BulkLeads{LeadsByAccountID: map[string][]wire.Lead{"18": leads}})
 	require.NoError(b, err)
 	c, err := New(srv.URL+testPrefix, WithCredentials(testUser, testPassword))
 	require.NoError(b, err)

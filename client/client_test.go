@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 func TestNewRejectsBadBaseURL(t *testing.T) {
@@ -103,7 +105,7 @@ func TestDefaultHTTPClient(t *testing.T) {
 func TestRedirectIsNotFollowed(t *testing.T) {
 	api := newFakeAPI(t, reply{status: http.StatusFound, header: map[string]string{"Location": "/elsewhere"}})
 	c := api.newClient(t)
-	err := c.AddLead(t.Context(), Lead{FirstName: "A"})
+	err := c.AddLead(t.Context(), wire.Lead{FirstName: "A"})
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusFound, apiErr.StatusCode)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // TestCredentialsNeverLeak runs every way a call can fail and checks that no
@@ -29,39 +31,39 @@ func TestCredentialsNeverLeak(t *testing.T) {
 	}{
 		{"400 echoing the password", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{status: 400, body: `{"message":"bad login importer:` + testPassword + `"}`})
-			return api.newClient(t).AddLead(t.Context(), Lead{})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"400 echoing the Authorization header", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{status: 400, body: "got header Authorization: Basic " + basic})
-			return api.newClient(t).AddLead(t.Context(), Lead{})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"400 echoing the escaped password", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{status: 400, body: "password=" + url.QueryEscape(testPassword)})
-			return api.newClient(t).AddLead(t.Context(), Lead{})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"401", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{status: 401, header: map[string]string{"WWW-Authenticate": `Basic realm="ALOT-EXTERNAL"`}, body: "bad password " + testPassword})
-			return api.newClient(t).AddLead(t.Context(), Lead{})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"500 after retries", func(t *testing.T) error {
 			r := reply{status: 500, body: "NullPointerException at auth(" + testPassword + ")"}
 			api := newFakeAPI(t, r, r, r)
-			return api.newClient(t, WithRetry(noRetrySleep)).AddLead(t.Context(), Lead{})
+			return api.newClient(t, WithRetry(noRetrySleep)).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"transport error", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{drop: true})
-			return api.newClient(t).AddLead(t.Context(), Lead{})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"timeout", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{hang: true})
-			return api.newClient(t, WithTimeout(50*time.Millisecond)).AddLead(t.Context(), Lead{})
+			return api.newClient(t, WithTimeout(50*time.Millisecond)).AddLead(t.Context(), wire.Lead{})
 		}},
 		{"connection refused", func(t *testing.T) error {
 			srv := httptest.NewServer(http.NotFoundHandler())
 			srv.Close()
 			c, err := New(srv.URL+testPrefix, creds)
 			require.NoError(t, err)
-			return c.AddLead(t.Context(), Lead{})
+			return c.AddLead(t.Context(), wire.Lead{})
 		}},
 		{"cancelled while waiting", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{status: 503, body: testPassword})
@@ -70,7 +72,7 @@ func TestCredentialsNeverLeak(t *testing.T) {
 				cancel()
 				return ctx.Err()
 			}}))
-			return c.AddLead(ctx, Lead{})
+			return c.AddLead(ctx, wire.Lead{})
 		}},
 		{"bad base URL with userinfo", func(t *testing.T) error {
 			_, err := New("https://"+testUser+":"+testPassword+"@admin.xonvo.com/api", creds)
@@ -150,7 +152,7 @@ func TestShortPasswordKeepsMessagesReadable(t *testing.T) {
 	api := newFakeAPI(t, reply{status: 400, body: "password p is wrong"})
 	c, err := New(api.url, WithCredentials("u", "p"))
 	require.NoError(t, err)
-	err = c.AddLead(t.Context(), Lead{})
+	err = c.AddLead(t.Context(), wire.Lead{})
 	require.Error(t, err)
 	assert.Equal(t, "POST /lead: 400 Bad Request: password *** is wrong", err.Error())
 }

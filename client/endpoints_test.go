@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 func decodeFixture[T any](t *testing.T, name string) T {
@@ -22,8 +24,8 @@ func decodeFixture[T any](t *testing.T, name string) T {
 // TestEndpoints checks, for every endpoint, what goes on the wire (method,
 // path under the prefix, query, body, headers) and what comes back decoded.
 func TestEndpoints(t *testing.T) {
-	lead := decodeFixture[Lead](t, "lead.json")
-	agent := decodeFixture[Agent](t, "agent.json")
+	lead := decodeFixture[wire.Lead](t, "lead.json")
+	agent := decodeFixture[wire.Agent](t, "agent.json")
 	bulkAdd := decodeFixture[BulkLeads](t, "bulk_add.json")
 	bulkUpdate := decodeFixture[BulkLeads](t, "bulk_update.json")
 	accCreate := decodeFixture[Account](t, "account_create.json")

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 var sentinels = []error{ErrAuth, ErrNotFound, ErrRateLimited, ErrBadRequest, ErrServer}
@@ -158,7 +160,7 @@ func TestHugeErrorBodyTruncated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			api := newFakeAPI(t, reply{status: 400, body: tt.body})
 			c := api.newClient(t)
-			err := c.AddLead(t.Context(), Lead{})
+			err := c.AddLead(t.Context(), wire.Lead{})
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.LessOrEqual(t, len(apiErr.Message), maxMessageLen+len(" …(truncated)"))

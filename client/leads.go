@@ -4,15 +4,17 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // AddLead adds one lead: POST /lead.
-func (c *Client) AddLead(ctx context.Context, lead Lead) error {
+func (c *Client) AddLead(ctx context.Context, lead wire.Lead) error {
 	return c.send(ctx, http.MethodPost, "/lead", nil, lead, nil)
 }
 
 // AddAgent adds an agent that leads can name in agentExternalId: POST /agent.
-func (c *Client) AddAgent(ctx context.Context, agent Agent) error {
+func (c *Client) AddAgent(ctx context.Context, agent wire.Agent) error {
 	return c.send(ctx, http.MethodPost, "/agent", nil, agent, nil)
 }
 

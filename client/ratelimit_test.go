@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // TestRateLimiterPerAttempt checks that every attempt, retries included,
@@ -37,7 +39,7 @@ func TestRateLimiterPerAttempt(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
 			defer cancel()
 			var info CallInfo
-			err := c.AddLead(WithCallInfo(ctx, &info), Lead{})
+			err := c.AddLead(WithCallInfo(ctx, &info), wire.Lead{})
 			if tt.wantErr {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), "rate limiter")
@@ -82,7 +84,7 @@ func TestRateLimiterCancelled(t *testing.T) {
 	c := api.newClient(t, WithRateLimiter(lim))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := c.AddLead(ctx, Lead{})
+	err := c.AddLead(ctx, wire.Lead{})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Empty(t, api.seenRequests())
 }

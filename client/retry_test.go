@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // sleepRecorder is an injected RetryPolicy.Sleep that records the waits
@@ -279,7 +281,7 @@ func TestRetryTimeoutPerAttempt(t *testing.T) {
 				MaxRetries: tt.maxRetries, Sleep: (&sleepRecorder{}).sleep,
 			}))
 			var info CallInfo
-			err := c.AddLead(WithCallInfo(t.Context(), &info), Lead{FirstName: "A"})
+			err := c.AddLead(WithCallInfo(t.Context(), &info), wire.Lead{FirstName: "A"})
 			if tt.wantErr {
 				require.ErrorIs(t, err, context.DeadlineExceeded)
 				assert.True(t, IsNoResponse(err))
@@ -307,7 +309,7 @@ func TestCancelStopsWaiting(t *testing.T) {
 		},
 	}))
 	var info CallInfo
-	err := c.AddLead(WithCallInfo(ctx, &info), Lead{})
+	err := c.AddLead(WithCallInfo(ctx, &info), wire.Lead{})
 
 	require.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, ErrServer, "the last attempt's error is kept")
@@ -323,7 +325,7 @@ func TestCancelledBeforeCall(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	var info CallInfo
-	err := c.AddLead(WithCallInfo(ctx, &info), Lead{})
+	err := c.AddLead(WithCallInfo(ctx, &info), wire.Lead{})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, "POST /lead: context canceled", err.Error())
 	assert.Equal(t, CallInfo{}, info)
@@ -339,7 +341,7 @@ func TestCancelDuringAttempt(t *testing.T) {
 	c := api.newClient(t, WithRetry(RetryPolicy{MaxRetries: 3, Sleep: (&sleepRecorder{}).sleep}),
 		WithHTTPClient(&http.Client{Transport: cancelOnRoundTrip{next: &http.Transport{}, cancel: cancel}}))
 	var info CallInfo
-	err := c.AddLead(WithCallInfo(ctx, &info), Lead{})
+	err := c.AddLead(WithCallInfo(ctx, &info), wire.Lead{})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.True(t, IsNoResponse(err))
 	assert.Equal(t, CallInfo{Attempts: 1}, info)

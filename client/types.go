@@ -1,40 +1,11 @@
 package client
 
-// Lead is one lead as the API receives it, on POST /lead and inside a
-// leadsByAccountId batch. Field names and JSON tags follow the Postman
-// collection exactly. Optional fields are omitted when empty so that a
-// request carries only what the caller set.
-type Lead struct {
-	FirstName       string            `json:"firstName"`
-	LastName        string            `json:"lastName"`
-	Phone           string            `json:"phone"`
-	State           string            `json:"state,omitempty"`
-	City            string            `json:"city,omitempty"`
-	Zip             string            `json:"zip,omitempty"`
-	Timestamp       string            `json:"timestamp"`
-	IPAddress       string            `json:"ipAddress,omitempty"`
-	SourceID        string            `json:"sourceId,omitempty"`
-	JornayaLeadID   string            `json:"jornayaLeadId,omitempty"`
-	TrustedFormID   string            `json:"trustedFormId,omitempty"`
-	Email           string            `json:"email,omitempty"`
-	Street          string            `json:"street,omitempty"`
-	AgentExternalID string            `json:"agentExternalId,omitempty"`
-	ExternalID      string            `json:"externalId,omitempty"`
-	Attributes      map[string]string `json:"attributes,omitempty"`
-}
+import "github.com/xonvo/xonvo-import/wire"
 
 // BulkLeads is the body of POST and PUT /leads/bulk: leads grouped by the
 // account they belong to. Account ids are JSON object keys, so strings.
 type BulkLeads struct {
-	LeadsByAccountID map[string][]Lead `json:"leadsByAccountId"`
-}
-
-// Agent is the body of POST /agent. Every field is required by the API.
-type Agent struct {
-	FirstName  string `json:"firstName"`
-	LastName   string `json:"lastName"`
-	Phone      string `json:"phone"`
-	ExternalID string `json:"externalId"`
+	LeadsByAccountID map[string][]wire.Lead `json:"leadsByAccountId"`
 }
 
 // Account is the body of POST /accounts and PUT /accounts/{accountId}.

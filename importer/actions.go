@@ -9,6 +9,7 @@ import (
 
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // Action is what a run does with its valid rows: how a row becomes a request
@@ -68,9 +69,9 @@ func (BulkLeads) Prepare(res *mapping.Result, it *Item) string { return prepareL
 // its bytes, which gives the garbage collector far fewer pointers to chase
 // while thousands of rows wait in open batches.
 func (BulkLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
-	scratch = appendLeadJSON(scratch[:0], &it.Lead)
+	scratch = wire.AppendLeadJSON(scratch[:0], &it.Lead)
 	it.Payload = bytes.Clone(scratch)
-	it.Lead = client.Lead{}
+	it.Lead = wire.Lead{}
 	return scratch, nil
 }
 
@@ -122,7 +123,7 @@ func (SingleLeads) Prepare(res *mapping.Result, it *Item) string { return prepar
 
 // Encode implements Action.
 func (SingleLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
-	scratch = appendLeadJSON(scratch[:0], &it.Lead)
+	scratch = wire.AppendLeadJSON(scratch[:0], &it.Lead)
 	it.Payload = bytes.Clone(scratch)
 	return scratch, nil
 }
@@ -139,7 +140,7 @@ func prepareLead(res *mapping.Result, it *Item) string {
 	if it.AccountID == "" {
 		return "account id is empty"
 	}
-	it.Lead = toClientLead(res.Lead)
+	it.Lead = res.Lead
 	return ""
 }
 
@@ -174,19 +175,14 @@ func (Agents) ExtraColumns() []string { return nil }
 
 // Prepare implements Action.
 func (Agents) Prepare(res *mapping.Result, it *Item) string {
-	it.Lead = toClientLead(res.Lead)
+	it.Lead = res.Lead
 	return ""
 }
 
 // Encode implements Action.
 func (Agents) Encode(it *Item, scratch []byte) ([]byte, error) {
-	agent := agentOf(it)
+	agent := wire.AgentOf(&it.Lead)
 	return scratch, encodeJSON(it, &agent)
-}
-
-func agentOf(it *Item) client.Agent {
-	return client.Agent{FirstName: it.Lead.FirstName, LastName: it.Lead.LastName,
-		Phone: it.Lead.Phone, ExternalID: it.Lead.ExternalID}
 }
 
 // Body implements Action.
@@ -194,7 +190,7 @@ func (Agents) Body(items []*Item) []byte { return items[0].Payload }
 
 // Send implements Action.
 func (a Agents) Send(ctx context.Context, items []*Item, _ []byte) error {
-	return a.Client.AddAgent(ctx, agentOf(items[0]))
+	return a.Client.AddAgent(ctx, wire.AgentOf(&items[0].Lead))
 }
 
 // LeadOp is one of the per-lead state changes.

@@ -1,9 +1,6 @@
 package importer
 
-import (
-	"github.com/xonvo/xonvo-import/client"
-	"github.com/xonvo/xonvo-import/mapping"
-)
+import "github.com/xonvo/xonvo-import/wire"
 
 // Item is one valid row on its way to the API.
 type Item struct {
@@ -17,7 +14,7 @@ type Item struct {
 	ExternalID string
 	Phone      string
 	// Lead is the mapped lead (for agents: its four agent fields).
-	Lead client.Lead
+	Lead wire.Lead
 	// Payload is the lead's JSON, encoded once when the row is read: batching
 	// measures it, and a split batch is rebuilt from it without re-encoding.
 	Payload []byte
@@ -29,9 +26,3 @@ type Item struct {
 	attempts   int
 	httpStatus int
 }
-
-// compile-time proof that mapping.Lead and client.Lead are the same shape, so
-// the conversion in toClientLead costs nothing.
-var _ = client.Lead(mapping.Lead{})
-
-func toClientLead(l mapping.Lead) client.Lead { return client.Lead(l) }

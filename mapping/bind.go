@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // Kind says what the rows being mapped become, which decides the fields used
@@ -76,11 +78,11 @@ func ruleLevel(s string, singleLead bool) level {
 // after Bind, so one Mapper may serve several goroutines.
 type Mapper struct {
 	kind       Kind
-	used       [numFields]bool
-	cols       [numFields]int // -1 for a constant
-	headers    [numFields]string
-	plans      [numFields]fieldPlan
-	required   [numFields]bool
+	used       [wire.NumFields]bool
+	cols       [wire.NumFields]int // -1 for a constant
+	headers    [wire.NumFields]string
+	plans      [wire.NumFields]fieldPlan
+	required   [wire.NumFields]bool
 	account    boundValue
 	attrs      []boundAttr
 	location   level
@@ -118,25 +120,25 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 	m := &Mapper{kind: opts.Kind}
 	b := &binder{header: header, file: file}
 
-	var want []field
+	var want []wire.Field
 	switch opts.Kind {
 	case KindLead:
-		for f := field(0); f < numFields; f++ {
+		for f := wire.Field(0); f < wire.NumFields; f++ {
 			want = append(want, f)
 		}
-		for _, f := range []field{fFirstName, fLastName, fPhone, fTimestamp} {
+		for _, f := range []wire.Field{wire.FirstName, wire.LastName, wire.Phone, wire.Timestamp} {
 			m.required[f] = true
 		}
 		if !p.account.set {
 			b.problems = append(b.problems, `account: not set; add account: {column: <header>} or account: {value: "<id>"}`)
 		}
 	case KindAgent:
-		want = []field{fFirstName, fLastName, fPhone, fExternalID}
+		want = []wire.Field{wire.FirstName, wire.LastName, wire.Phone, wire.ExternalID}
 		for _, f := range want {
 			m.required[f] = true
 		}
 	case KindKeys:
-		want = []field{fPhone, fExternalID}
+		want = []wire.Field{wire.Phone, wire.ExternalID}
 	default:
 		return nil, fmt.Errorf("mapping %s: %w: unknown kind %d", c.name, ErrInvalidConfig, int(opts.Kind))
 	}
@@ -260,7 +262,7 @@ type Result struct {
 	// Lead holds the mapped values. KindAgent fills FirstName, LastName,
 	// Phone and ExternalID; KindKeys fills Phone and ExternalID. A value that
 	// failed its transform is left as read, so reports show what was wrong.
-	Lead     Lead
+	Lead     wire.Lead
 	Errors   []string // every problem of the row; the row must not be sent
 	Warnings []string // sent anyway, but worth telling
 }
@@ -315,7 +317,7 @@ func (m *Mapper) Map(cells []string) Result {
 		}
 		r.AccountID = v
 	}
-	for f := field(0); f < numFields; f++ {
+	for f := wire.Field(0); f < wire.NumFields; f++ {
 		if !m.used[f] {
 			continue
 		}
@@ -328,7 +330,7 @@ func (m *Mapper) Map(cells []string) Result {
 		if v == "" && m.required[f] {
 			r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " is empty")
 		}
-		r.Lead.set(f, v)
+		r.Lead.Set(f, v)
 	}
 	if m.kind != KindLead {
 		return r
@@ -371,13 +373,13 @@ func cell(cells []string, i int) string {
 
 // transform applies field f's transform to a non-empty cleaned value,
 // recording problems in r. On an error the value comes back as given.
-func transform(f field, fp *fieldPlan, v string, r *Result) string {
+func transform(f wire.Field, fp *fieldPlan, v string, r *Result) string {
 	switch f {
-	case fFirstName, fLastName:
+	case wire.FirstName, wire.LastName:
 		if tooLong(v, maxNameRunes) {
 			r.addError(f.String() + " is longer than " + strconv.Itoa(maxNameRunes) + " characters")
 		}
-	case fPhone:
+	case wire.Phone:
 		p := normalizePhone(v, fp.region)
 		if !p.OK {
 			r.addError(phoneProblem(v, fp.region))
@@ -390,25 +392,25 @@ func transform(f field, fp *fieldPlan, v string, r *Result) string {
 			r.addError("phone is longer than " + strconv.Itoa(maxPhoneLen) + " characters")
 		}
 		return p.E164
-	case fTimestamp:
+	case wire.Timestamp:
 		out, ok := fp.dates.parse(v)
 		if !ok {
 			r.addError("timestamp " + strconv.Quote(v) + " does not match " + fp.dates.expect)
 			return v
 		}
 		return out
-	case fState:
+	case wire.State:
 		code, ok := stateCode(v)
 		if !ok {
 			r.addWarn("state " + strconv.Quote(v) + " is not a US state, territory or USPS code; sent as given")
 			return v
 		}
 		return code
-	case fEmail:
+	case wire.Email:
 		if !validEmail(v) {
 			r.addError("email " + strconv.Quote(v) + " is not a valid email address")
 		}
-	case fZip:
+	case wire.Zip:
 		out, res := normalizeZip(v)
 		switch res {
 		case zipPadded:

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 func mustParse(t *testing.T, y string) *Config {
@@ -53,7 +55,7 @@ func TestBindColumns(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tt.wantCol, m.cols[fFirstName])
+			assert.Equal(t, tt.wantCol, m.cols[wire.FirstName])
 		})
 	}
 }
@@ -129,7 +131,7 @@ func TestMapGoodRow(t *testing.T) {
 	assert.Empty(t, r.Warnings)
 	assert.Equal(t, "", r.Message())
 	assert.Equal(t, "18", r.AccountID)
-	assert.Equal(t, Lead{
+	assert.Equal(t, wire.Lead{
 		FirstName: "Ann", LastName: "Lee", Phone: "+12065550100", State: "WA", City: "Seattle", Zip: "98101",
 		Timestamp: "06-23-2021 22:55:23", IPAddress: "10.0.0.1", SourceID: "nightly-export",
 		JornayaLeadID: "095796C6-4D33-A73C-7BCE-D5563F59E778", Email: "ann@example.com",
@@ -222,17 +224,17 @@ func TestMapKinds(t *testing.T) {
 		kind    Kind
 		cells   []string
 		account string
-		lead    Lead
+		lead    wire.Lead
 		errors  []string
 	}{
 		{"agent fills its four fields", KindAgent, []string{"18", "Al", "Bo", "2065550100", "AG-1", "Seattle", "x"}, "",
-			Lead{FirstName: "Al", LastName: "Bo", Phone: "+12065550100", ExternalID: "AG-1"}, nil},
+			wire.Lead{FirstName: "Al", LastName: "Bo", Phone: "+12065550100", ExternalID: "AG-1"}, nil},
 		{"agent requires externalId", KindAgent, []string{"18", "Al", "Bo", "2065550100", ""}, "",
-			Lead{FirstName: "Al", LastName: "Bo", Phone: "+12065550100"}, []string{`externalId is required but column "E" is empty`}},
+			wire.Lead{FirstName: "Al", LastName: "Bo", Phone: "+12065550100"}, []string{`externalId is required but column "E" is empty`}},
 		{"keys fill phone and externalId", KindKeys, []string{"018", "Al", "Bo", "'+12065550100", "L-9", "Seattle"}, "18",
-			Lead{Phone: "+12065550100", ExternalID: "L-9"}, nil},
-		{"keys need nothing", KindKeys, []string{"", "", "", "", ""}, "", Lead{}, nil},
-		{"keys still check values", KindKeys, []string{"Acme", "", "", "12", ""}, "Acme", Lead{Phone: "12"},
+			wire.Lead{Phone: "+12065550100", ExternalID: "L-9"}, nil},
+		{"keys need nothing", KindKeys, []string{"", "", "", "", ""}, "", wire.Lead{}, nil},
+		{"keys still check values", KindKeys, []string{"Acme", "", "", "12", ""}, "Acme", wire.Lead{Phone: "12"},
 			[]string{`account id "Acme" is not a number`, `phone "12" is not a possible phone number (region US)`}},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // ErrInvalidConfig is wrapped by every error Load, Parse and Bind return for
@@ -252,9 +254,9 @@ func (d *decoder) config(n *yaml.Node, c *Config) {
 		case "fields":
 			c.Fields = map[string]FieldSpec{}
 			d.pairs(v, "fields", nil, func(k string, kn, v *yaml.Node) {
-				if _, ok := fieldByName(k); !ok {
-					names := fieldNames()
-					d.add(kn, "fields: unknown API field %q (valid: %s; attributes go under attributes:)", k, strings.Join(names[:], ", "))
+				if _, ok := wire.FieldByName(k); !ok {
+					names := wire.FieldNames()
+					d.add(kn, "fields: unknown API field %q (valid: %s; attributes go under attributes:)", k, strings.Join(names, ", "))
 					return
 				}
 				c.Fields[k] = d.fieldSpec(v, "fields."+k)
@@ -333,7 +335,7 @@ func (d *decoder) fieldSpec(n *yaml.Node, where string) FieldSpec {
 // plan is a Config checked and compiled: everything Bind needs except the
 // header. Constants are transformed here, once.
 type plan struct {
-	fields     [numFields]fieldPlan
+	fields     [wire.NumFields]fieldPlan
 	account    fieldPlan
 	attrs      []attrPlan // sorted by key, for stable output
 	location   string     // rule level, "" = default
@@ -376,16 +378,16 @@ func (c *Config) check(d *decoder, checkVersion bool) *plan {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		f, ok := fieldByName(k)
+		f, ok := wire.FieldByName(k)
 		if !ok {
-			all := fieldNames()
-			d.add(nil, "fields: unknown API field %q (valid: %s)", k, strings.Join(all[:], ", "))
+			all := wire.FieldNames()
+			d.add(nil, "fields: unknown API field %q (valid: %s)", k, strings.Join(all, ", "))
 			continue
 		}
 		p.fields[f] = d.fieldPlan(f, c.Fields[k], p)
 	}
 	// Defaults for options that apply even when the field's spec omits them.
-	if fp := &p.fields[fPhone]; fp.set && fp.region == "" {
+	if fp := &p.fields[wire.Phone]; fp.set && fp.region == "" {
 		fp.region = "US"
 	}
 	if a := c.Account; a.Column != "" || a.Value != "" {
@@ -429,7 +431,7 @@ func (d *decoder) accountPlan(a ValueSpec) fieldPlan {
 	return fieldPlan{set: true, column: a.Column}
 }
 
-func (d *decoder) fieldPlan(f field, s FieldSpec, p *plan) fieldPlan {
+func (d *decoder) fieldPlan(f wire.Field, s FieldSpec, p *plan) fieldPlan {
 	where := "fields." + f.String()
 	before := len(d.problems)
 	fp := fieldPlan{set: true, column: s.Column}
@@ -443,13 +445,13 @@ func (d *decoder) fieldPlan(f field, s FieldSpec, p *plan) fieldPlan {
 	}
 	if s.Region != "" {
 		fp.region = strings.ToUpper(strings.TrimSpace(s.Region))
-		if f != fPhone {
+		if f != wire.Phone {
 			d.addAt(where, "region applies to phone only")
 		} else if !validRegion(fp.region) {
 			d.addAt(where, "unknown region %q (use a two-letter country code such as US, CA, GB)", s.Region)
 		}
 	}
-	if f == fTimestamp {
+	if f == wire.Timestamp {
 		dp, err := newDateParser(s.Formats, strings.TrimSpace(s.Timezone))
 		for _, e := range splitJoined(err) {
 			d.addAt(where, "%v", e)
@@ -460,7 +462,7 @@ func (d *decoder) fieldPlan(f field, s FieldSpec, p *plan) fieldPlan {
 	}
 	if s.Value != "" && len(d.problems) == before {
 		fp.column = ""
-		if f == fPhone && fp.region == "" {
+		if f == wire.Phone && fp.region == "" {
 			fp.region = "US"
 		}
 		var r Result

@@ -7,12 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-)
 
-// APIDateFormat is the timestamp format the API documents and the only one
-// it receives. It is always accepted on input too, because the XLSX reader
-// delivers date cells that way.
-const APIDateFormat = "MM-dd-yyyy HH:mm:ss"
+	"github.com/xonvo/xonvo-import/wire"
+)
 
 // Names of the non-pattern formats a mapping may list.
 const (
@@ -68,7 +65,7 @@ type dateFormat struct {
 }
 
 // dateParser reads a timestamp cell with a field's formats, tried in order
-// with the API's own format last, and writes it as APIDateFormat.
+// with the API's own format last, and writes it as wire.TimestampFormat.
 type dateParser struct {
 	formats []dateFormat
 	loc     *time.Location
@@ -91,7 +88,7 @@ func newDateParser(formats []string, tz string) (*dateParser, error) {
 	p := &dateParser{loc: loc}
 	seen := map[string]bool{}
 	names := make([]string, 0, len(formats)+1)
-	for _, f := range append(append([]string(nil), formats...), APIDateFormat) {
+	for _, f := range append(append([]string(nil), formats...), wire.TimestampFormat) {
 		f = strings.TrimSpace(f)
 		key := strings.ToLower(f)
 		if f == "" {
@@ -256,7 +253,7 @@ type civil struct {
 	year, month, day, hour, min, sec int
 }
 
-// parse reads s with the formats in order and returns it as APIDateFormat.
+// parse reads s with the formats in order and returns it as wire.TimestampFormat.
 func (p *dateParser) parse(s string) (string, bool) {
 	for i := range p.formats {
 		f := &p.formats[i]
@@ -414,7 +411,7 @@ func daysIn(year, month int) int {
 	return 31
 }
 
-// format writes c as APIDateFormat (MM-dd-yyyy HH:mm:ss).
+// format writes c as wire.TimestampFormat (MM-dd-yyyy HH:mm:ss).
 func (c civil) format() string {
 	var b [19]byte
 	put2 := func(i, v int) { b[i], b[i+1] = byte('0'+v/10), byte('0'+v%10) }

@@ -3,8 +3,8 @@
 // transforms each cell (trim, phone to E.164, dates to the API's
 // MM-dd-yyyy HH:mm:ss, state names to USPS codes, email and ZIP checks),
 // validates the row as the API documents it, finds duplicates within a run,
-// and guesses a first mapping for `mapping init`. It imports none of the
-// project's packages; Lead mirrors client.Lead field for field.
+// and guesses a first mapping for `mapping init`. Of the project's packages
+// it imports only wire, whose Lead it fills.
 //
 // Decisions where the API documentation is silent:
 //   - Account ids must be digits (the API creates them as numbers); leading

@@ -9,6 +9,8 @@ import (
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // GuessOptions tunes Guess.
@@ -63,11 +65,11 @@ func Guess(header []string, samples [][]string, opts GuessOptions) ([]byte, erro
 
 	fields := &yaml.Node{Kind: yaml.MappingNode}
 	var missing []string
-	for f := field(0); f < numFields; f++ {
+	for f := wire.Field(0); f < wire.NumFields; f++ {
 		col := g.fields[f]
 		if col < 0 {
 			switch f {
-			case fFirstName, fLastName, fPhone, fTimestamp:
+			case wire.FirstName, wire.LastName, wire.Phone, wire.Timestamp:
 				missing = append(missing, f.String())
 			}
 			continue
@@ -75,9 +77,9 @@ func Guess(header []string, samples [][]string, opts GuessOptions) ([]byte, erro
 		k := str(f.String())
 		var v *yaml.Node
 		switch f {
-		case fPhone:
+		case wire.Phone:
 			v = mapping("column", str(header[col]), "region", str(region))
-		case fTimestamp:
+		case wire.Timestamp:
 			formats, comment := guessDateFormat(columnValues(samples, col), region)
 			seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 			for _, f := range formats {
@@ -153,7 +155,7 @@ func columnValues(samples [][]string, col int) []string {
 // guessed is the outcome of matching a header.
 type guessed struct {
 	account int
-	fields  [numFields]int
+	fields  [wire.NumFields]int
 	attrs   []boundAttr
 	skipped []string
 }
@@ -199,7 +201,7 @@ func guessColumns(header []string, samples [][]string) guessed {
 				}
 				continue
 			}
-			f, _ := fieldByName(target)
+			f, _ := wire.FieldByName(target)
 			if g.fields[f] < 0 {
 				g.fields[f], claimed[i] = i, true
 			}
@@ -340,7 +342,7 @@ func upperSnake(h string) string {
 // Day-first and month-first variants of one shape sit side by side so that an
 // ambiguity can be spotted.
 func dateCandidates() []string {
-	out := []string{APIDateFormat, FormatISO8601}
+	out := []string{wire.TimestampFormat, FormatISO8601}
 	times := []string{"", " H:mm", " H:mm:ss", " h:mm a", " h:mm:ss a"}
 	for _, sep := range []string{"/", "-", "."} {
 		for _, y := range []string{"yyyy", "yy"} {
@@ -363,7 +365,7 @@ func dateCandidates() []string {
 // explaining anything uncertain.
 func guessDateFormat(values []string, region string) ([]string, string) {
 	if len(values) == 0 {
-		return []string{APIDateFormat}, "no sample dates to guess from: list the column's formats"
+		return []string{wire.TimestampFormat}, "no sample dates to guess from: list the column's formats"
 	}
 	compiled := map[string]*dateParser{}
 	matches := func(f string, v string) bool {
@@ -466,7 +468,7 @@ func coverDates(values []string, region string, matches func(f, v string) bool) 
 		left = rest
 	}
 	if len(chosen) == 0 {
-		return []string{APIDateFormat}, "no known format matched samples such as " + strconv.Quote(values[0]) + ": list the column's formats"
+		return []string{wire.TimestampFormat}, "no known format matched samples such as " + strconv.Quote(values[0]) + ": list the column's formats"
 	}
 	note := "samples mix " + strconv.Itoa(len(chosen)) + " date formats"
 	if len(left) > 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // bulkBodies encodes n bulk bodies of size leads each, all with distinct
@@ -16,14 +17,14 @@ func bulkBodies(b *testing.B, n, size int) [][]byte {
 	b.Helper()
 	out := make([][]byte, n)
 	for i := range out {
-		leads := make([]client.Lead, size)
+		leads := make([]wire.Lead, size)
 		for j := range leads {
-			leads[j] = client.Lead{FirstName: "John", LastName: "Smith", Phone: fmt.Sprintf("+1333%07d", i*size+j),
+			leads[j] = wire.Lead{FirstName: "John", LastName: "Smith", Phone: fmt.Sprintf("+1333%07d", i*size+j),
 				State: "WA", City: "Seattle", Zip: "98121", Timestamp: "06-23-2021 22:55:23", IPAddress: "192.168.3.2",
 				SourceID: "nightly", Email: "john.smith@example.com", ExternalID: fmt.Sprintf("EXT-%d-%d", i, j),
 				Attributes: map[string]string{"DISCOUNT_CODE": "TR44"}}
 		}
-		out[i] = []byte(mustJSON(client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{"18": leads}}))
+		out[i] = []byte(mustJSON(client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{"18": leads}}))
 	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/sandbox"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // fixture is a sandbox with accounts 18 and 21, lead EXT-1 in 18 and agent
@@ -51,19 +52,19 @@ func newFixture(t *testing.T, m mount, opts sandbox.Options) fixture {
 	require.NoError(t, err)
 	if len(opts.Accounts) > 0 && opts.Accounts[0] == "18" {
 		ctx := context.Background()
-		require.NoError(t, good.AddLeadsBulk(ctx, client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{"18": {validLead("EXT-1")}}}))
-		require.NoError(t, good.AddAgent(ctx, client.Agent{FirstName: "A", LastName: "Gent", Phone: "+13444343233", ExternalID: "AG-1"}))
+		require.NoError(t, good.AddLeadsBulk(ctx, client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{"18": {validLead("EXT-1")}}}))
+		require.NoError(t, good.AddAgent(ctx, wire.Agent{FirstName: "A", LastName: "Gent", Phone: "+13444343233", ExternalID: "AG-1"}))
 	}
 	return fixture{srv: srv, good: good, bad: bad}
 }
 
-func validLead(ext string) client.Lead {
-	return client.Lead{FirstName: "John", LastName: "Smith", Phone: "+1333-111-8888", Timestamp: "06-23-2021 22:55:23",
+func validLead(ext string) wire.Lead {
+	return wire.Lead{FirstName: "John", LastName: "Smith", Phone: "+1333-111-8888", Timestamp: "06-23-2021 22:55:23",
 		Zip: "98121", JornayaLeadID: "095796C6-4D33-A73C-7BCE-D5563F59E778", ExternalID: ext}
 }
 
-func oneBulk(account string, l client.Lead) client.BulkLeads {
-	return client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{account: {l}}}
+func oneBulk(account string, l wire.Lead) client.BulkLeads {
+	return client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{account: {l}}}
 }
 
 // endpointCase calls one endpoint; a nil want means success.
@@ -95,12 +96,12 @@ func endpointCases() []endpointCase {
 			want: client.ErrNotFound, message: "no account exists", opts: &sandbox.Options{Accounts: []string{}}},
 		// 2. POST /agent
 		{name: "AddAgent ok", call: func(ctx context.Context, f fixture) error {
-			return f.good.AddAgent(ctx, client.Agent{FirstName: "B", LastName: "C", Phone: "+1555", ExternalID: "AG-2"})
+			return f.good.AddAgent(ctx, wire.Agent{FirstName: "B", LastName: "C", Phone: "+1555", ExternalID: "AG-2"})
 		}, check: func(t *testing.T, f fixture) { assert.Len(t, f.srv.Agents(), 2) }},
 		{name: "AddAgent 400", call: func(ctx context.Context, f fixture) error {
-			return f.good.AddAgent(ctx, client.Agent{FirstName: "B", LastName: "C", Phone: "+1555"})
+			return f.good.AddAgent(ctx, wire.Agent{FirstName: "B", LastName: "C", Phone: "+1555"})
 		}, want: client.ErrBadRequest, message: "externalId: required"},
-		{name: "AddAgent 401", call: func(ctx context.Context, f fixture) error { return f.bad.AddAgent(ctx, client.Agent{}) }, want: client.ErrAuth},
+		{name: "AddAgent 401", call: func(ctx context.Context, f fixture) error { return f.bad.AddAgent(ctx, wire.Agent{}) }, want: client.ErrAuth},
 		// 3. PUT /lead/unsubscribe?phone=
 		{name: "UnsubscribeByPhone ok", call: func(ctx context.Context, f fixture) error { return f.good.UnsubscribeByPhone(ctx, "+13331118888") },
 			check: func(t *testing.T, f fixture) { assert.Equal(t, sandbox.LeadUnsubscribed, f.srv.Leads()[0].Status) }},
@@ -118,7 +119,7 @@ func endpointCases() []endpointCase {
 			want: client.ErrNotFound, message: `lead "nope" not found in account 18`},
 		// 5. POST /leads/bulk
 		{name: "AddLeadsBulk ok", call: func(ctx context.Context, f fixture) error {
-			return f.good.AddLeadsBulk(ctx, client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{"18": {validLead("B-1")}, "21": {validLead("B-2")}}})
+			return f.good.AddLeadsBulk(ctx, client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{"18": {validLead("B-1")}, "21": {validLead("B-2")}}})
 		}, check: func(t *testing.T, f fixture) { assert.Len(t, f.srv.Leads(), 3) }},
 		{name: "AddLeadsBulk 400", call: func(ctx context.Context, f fixture) error {
 			return f.good.AddLeadsBulk(ctx, oneBulk("18", noTimestamp))
@@ -334,7 +335,7 @@ func TestClientSeesFaults(t *testing.T) {
 	})
 	t.Run("rejected external id", func(t *testing.T) {
 		f := newFixture(t, atRoot, sandbox.Options{RejectExternalIDs: []string{"R-1"}})
-		err := f.good.AddLeadsBulk(ctx, client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{"18": {validLead("ok"), validLead("R-1")}}})
+		err := f.good.AddLeadsBulk(ctx, client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{"18": {validLead("ok"), validLead("R-1")}}})
 		require.ErrorIs(t, err, client.ErrBadRequest)
 		assert.NotContains(t, err.Error(), "R-1")
 	})

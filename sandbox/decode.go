@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // openBody checks the content type and caps the body at MaxBodyBytes. A body
@@ -425,11 +427,11 @@ func prepareLead(raw json.RawMessage, at place) (preparedLead, error) {
 }
 
 // finishLead applies the field rules to a scanned lead whose JSON is raw.
-func finishLead(v *leadView, raw string, at place) (preparedLead, error) {
+func finishLead(v *wire.Lead, raw string, at place) (preparedLead, error) {
 	if err := validateLead(v, at); err != nil {
 		return preparedLead{}, err
 	}
-	return preparedLead{raw: raw, externalID: v.externalID, phone: normalizePhone(v.phone)}, nil
+	return preparedLead{raw: raw, externalID: v.ExternalID, phone: normalizePhone(v.Phone)}, nil
 }
 
 func (s *Server) rejects(externalID string) bool {

@@ -95,7 +95,7 @@
 // Speed: a bulk body is read whole and walked once by the package's own
 // scanner, which checks JSON syntax as strictly as encoding/json and each
 // lead's shape and fields on the lead's text, without building a
-// client.Lead (about one allocation a lead: its stored copy). Any body that
+// wire.Lead (about one allocation a lead: its stored copy). Any body that
 // walk does not accept (malformed, a lead that breaks a rule, an empty
 // batch, a read error) is decoded again by the streaming json.Decoder path,
 // which words the answer: errors cost two passes, good bodies one, and every

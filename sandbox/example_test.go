@@ -6,6 +6,7 @@ import (
 
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/sandbox"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // A test starts the sandbox in-process, talks to it through the real client,
@@ -23,7 +24,7 @@ func ExampleNewServer() {
 		fmt.Println(err)
 		return
 	}
-	err = c.AddLeadsBulk(context.Background(), client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{
+	err = c.AddLeadsBulk(context.Background(), client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{
 		"18": {{FirstName: "John", LastName: "Smith", Phone: "+1333-111-8888", Timestamp: "06-23-2021 22:55:23", ExternalID: "EXT-1"}},
 	}})
 	if err != nil {

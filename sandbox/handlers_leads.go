@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // refusedMessage is the answer for a request carrying a rejected external id.
@@ -101,7 +101,7 @@ func (s *Server) applyBulk(b *bulkBody) error {
 // handleAddAgent is POST /agent. Adding an agent with a known externalId
 // replaces it.
 func (s *Server) handleAddAgent(w http.ResponseWriter, r *http.Request) {
-	var ag client.Agent
+	var ag wire.Agent
 	if err := s.decodeOne(w, r, &ag); err != nil {
 		writeError(w, err)
 		return

@@ -5,82 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
-
-// leadView holds the fields of one lead that validation and storage need,
-// as substrings of the lead's raw JSON: scanning a lead allocates nothing
-// unless a value carries escapes.
-type leadView struct {
-	firstName, lastName, phone, timestamp string
-	state, city, zip                      string
-	jornayaLeadID, trustedFormID          string
-	externalID                            string
-}
-
-// leadFieldNames are the JSON names of client.Lead, in its order. A test
-// keeps this list in step with the struct's tags.
-func leadFieldNames() []string {
-	return []string{"firstName", "lastName", "phone", "state", "city", "zip", "timestamp", "ipAddress",
-		"sourceId", "jornayaLeadId", "trustedFormId", "email", "street", "agentExternalId", "externalId", "attributes"}
-}
-
-// leadField is a lead field by its index in leadFieldNames, so that a key
-// is matched once and the value stored by a jump, not a second string match.
-type leadField uint8
-
-const (
-	fieldFirstName leadField = iota
-	fieldLastName
-	fieldPhone
-	fieldState
-	fieldCity
-	fieldZip
-	fieldTimestamp
-	fieldIPAddress
-	fieldSourceID
-	fieldJornayaLeadID
-	fieldTrustedFormID
-	fieldEmail
-	fieldStreet
-	fieldAgentExternalID
-	fieldExternalID
-	fieldAttributes
-)
-
-// name is the field's JSON name; only messages need it.
-func (f leadField) name() string { return leadFieldNames()[f] }
-
-// set stores a field's value; fields validation does not look at are dropped.
-func (v *leadView) set(f leadField, val string) {
-	switch f {
-	case fieldFirstName:
-		v.firstName = val
-	case fieldLastName:
-		v.lastName = val
-	case fieldPhone:
-		v.phone = val
-	case fieldTimestamp:
-		v.timestamp = val
-	case fieldState:
-		v.state = val
-	case fieldCity:
-		v.city = val
-	case fieldZip:
-		v.zip = val
-	case fieldJornayaLeadID:
-		v.jornayaLeadID = val
-	case fieldTrustedFormID:
-		v.trustedFormID = val
-	case fieldExternalID:
-		v.externalID = val
-	}
-}
 
 // scanLead reads one lead object. raw is one syntactically valid JSON value
 // (the json.Decoder has seen it); scanLead checks the shape: an object of
 // known fields holding strings (or null), with attributes an object of
 // strings. at names the lead in messages.
-func scanLead(raw string, at place) (leadView, error) {
+func scanLead(raw string, at place) (wire.Lead, error) {
 	sc := scanner{s: raw}
 	return scanLeadAt(&sc, at)
 }
@@ -89,8 +22,8 @@ func scanLead(raw string, at place) (leadView, error) {
 // past it. Field names match case-insensitively when they do not match
 // exactly, as encoding/json does. Text that is not JSON is errSyntax, which
 // only the bulk fast path can meet: it did not check the body beforehand.
-func scanLeadAt(sc *scanner, at place) (leadView, error) {
-	var v leadView
+func scanLeadAt(sc *scanner, at place) (wire.Lead, error) {
+	var v wire.Lead
 	if c := sc.peek(); c != '{' {
 		return v, badRequest("%s: expected an object, got %s", at.body(), describeByte(c))
 	}
@@ -99,11 +32,11 @@ func scanLeadAt(sc *scanner, at place) (leadView, error) {
 		if err != nil {
 			return v, err
 		}
-		f, ok := lookupLeadField(key)
+		f, attrs, ok := lookupLeadField(key)
 		if !ok {
 			return v, badRequest("%s: unknown field %q", at.body(), key)
 		}
-		if f == fieldAttributes {
+		if attrs {
 			if err := sc.attributes(at); err != nil {
 				return v, err
 			}
@@ -114,55 +47,29 @@ func scanLeadAt(sc *scanner, at place) (leadView, error) {
 			return v, err
 		}
 		if !ok {
-			return v, badRequest("%s: expected a string, got %s", at.at(f.name()), describeByte(sc.peek()))
+			return v, badRequest("%s: expected a string, got %s", at.at(f.Name()), describeByte(sc.peek()))
 		}
-		v.set(f, val)
+		v.Set(f, val)
 	}
 	return v, sc.err
 }
 
-// lookupLeadField maps a key to the lead field it sets.
-func lookupLeadField(key string) (leadField, bool) {
-	switch key {
-	case "firstName":
-		return fieldFirstName, true
-	case "lastName":
-		return fieldLastName, true
-	case "phone":
-		return fieldPhone, true
-	case "state":
-		return fieldState, true
-	case "city":
-		return fieldCity, true
-	case "zip":
-		return fieldZip, true
-	case "timestamp":
-		return fieldTimestamp, true
-	case "ipAddress":
-		return fieldIPAddress, true
-	case "sourceId":
-		return fieldSourceID, true
-	case "jornayaLeadId":
-		return fieldJornayaLeadID, true
-	case "trustedFormId":
-		return fieldTrustedFormID, true
-	case "email":
-		return fieldEmail, true
-	case "street":
-		return fieldStreet, true
-	case "agentExternalId":
-		return fieldAgentExternalID, true
-	case "externalId":
-		return fieldExternalID, true
-	case "attributes":
-		return fieldAttributes, true
+// lookupLeadField maps a key to the lead field it sets, or to the
+// attributes. An exact name wins; otherwise names match case-insensitively,
+// as encoding/json does.
+func lookupLeadField(key string) (f wire.Field, attrs, ok bool) {
+	if f, ok := wire.FieldByName(key); ok {
+		return f, false, true
 	}
-	for i, name := range leadFieldNames() {
-		if strings.EqualFold(key, name) {
-			return leadField(i), true
+	if strings.EqualFold(key, wire.AttributesName) {
+		return 0, true, true
+	}
+	for _, f := range wire.Fields() {
+		if strings.EqualFold(key, f.Name()) {
+			return f, false, true
 		}
 	}
-	return 0, false
+	return 0, false, false
 }
 
 // place says where a lead is in a request body. Its text is built only

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,49 +11,71 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
-func TestLeadFieldNamesMatchClientLead(t *testing.T) {
-	typ := reflect.TypeFor[client.Lead]()
-	var tags []string
-	for i := range typ.NumField() {
-		tags = append(tags, strings.Split(typ.Field(i).Tag.Get("json"), ",")[0])
+// TestScanLeadReadsEveryField fills every string field of wire.Lead by
+// reflection with a value of its own, encodes it with encoding/json and
+// scans it back: a field the scanner cannot name is an "unknown field" 400,
+// and one it files under another name shows up as a difference.
+func TestScanLeadReadsEveryField(t *testing.T) {
+	var sent wire.Lead
+	v := reflect.ValueOf(&sent).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString(fmt.Sprintf("v%d \u00e9 \"%s\"", i, v.Type().Field(i).Name))
+		case reflect.Map:
+			f.Set(reflect.ValueOf(map[string]string{"K": "v"}))
+		default:
+			t.Fatalf("wire.Lead.%s has kind %s: teach the scanner about it", v.Type().Field(i).Name, f.Kind())
+		}
 	}
-	assert.Equal(t, tags, leadFieldNames())
+	raw, err := json.Marshal(&sent)
+	require.NoError(t, err)
+	got, err := scanLead(string(raw), place{account: "18"})
+	require.NoError(t, err)
+	want := sent
+	want.Attributes = nil // checked for shape, not kept
+	assert.Equal(t, want, got)
 }
 
-func TestLeadFieldsFollowNames(t *testing.T) {
-	for i, name := range leadFieldNames() {
-		t.Run(name, func(t *testing.T) {
-			f, ok := lookupLeadField(name)
+func TestLookupLeadField(t *testing.T) {
+	for _, f := range wire.Fields() {
+		t.Run(f.Name(), func(t *testing.T) {
+			got, attrs, ok := lookupLeadField(f.Name())
 			require.True(t, ok)
-			assert.Equal(t, leadField(i), f)
-			assert.Equal(t, name, f.name())
-			upper, ok := lookupLeadField(strings.ToUpper(name))
+			assert.False(t, attrs)
+			assert.Equal(t, f, got)
+			upper, _, ok := lookupLeadField(strings.ToUpper(f.Name()))
 			require.True(t, ok, "names match case-insensitively")
 			assert.Equal(t, f, upper)
 		})
 	}
+	_, attrs, ok := lookupLeadField("Attributes")
+	assert.True(t, ok && attrs)
+	_, _, ok = lookupLeadField("nickname")
+	assert.False(t, ok)
 }
 
 func TestScanLead(t *testing.T) {
 	cases := []struct {
 		name    string
 		raw     string
-		want    leadView
+		want    wire.Lead
 		message string
 	}{
 		{name: "plain", raw: `{"firstName":"John","phone":"+1","externalId":"E"}`,
-			want: leadView{firstName: "John", phone: "+1", externalID: "E"}},
+			want: wire.Lead{FirstName: "John", Phone: "+1", ExternalID: "E"}},
 		{name: "spaces and newlines", raw: "{\n  \"firstName\" : \"John\" ,\n \"zip\":\"98121\"\n}",
-			want: leadView{firstName: "John", zip: "98121"}},
+			want: wire.Lead{FirstName: "John", Zip: "98121"}},
 		{name: "escapes", raw: `{"firstName":"Jo\"hn \u00e9\\","lastName":"a\/b"}`,
-			want: leadView{firstName: `Jo"hn é\`, lastName: "a/b"}},
-		{name: "null is empty", raw: `{"firstName":null,"attributes":null}`, want: leadView{}},
-		{name: "case-insensitive key", raw: `{"FIRSTNAME":"J","externalid":"e"}`, want: leadView{firstName: "J", externalID: "e"}},
-		{name: "last duplicate wins", raw: `{"firstName":"A","firstName":"B"}`, want: leadView{firstName: "B"}},
-		{name: "attributes", raw: `{"attributes":{"K":"v","L":null},"city":"X"}`, want: leadView{city: "X"}},
-		{name: "empty object", raw: `{}`, want: leadView{}},
+			want: wire.Lead{FirstName: `Jo"hn é\`, LastName: "a/b"}},
+		{name: "null is empty", raw: `{"firstName":null,"attributes":null}`, want: wire.Lead{}},
+		{name: "case-insensitive key", raw: `{"FIRSTNAME":"J","externalid":"e"}`, want: wire.Lead{FirstName: "J", ExternalID: "e"}},
+		{name: "last duplicate wins", raw: `{"firstName":"A","firstName":"B"}`, want: wire.Lead{FirstName: "B"}},
+		{name: "attributes", raw: `{"attributes":{"K":"v","L":null},"city":"X"}`, want: wire.Lead{City: "X"}},
+		{name: "empty object", raw: `{}`, want: wire.Lead{}},
 		{name: "not an object", raw: `"x"`, message: `leadsByAccountId["18"][2]: expected an object, got string`},
 		{name: "number field", raw: `{"phone":1}`, message: `leadsByAccountId["18"][2].phone: expected a string, got number`},
 		{name: "boolean field", raw: `{"zip":true}`, message: `leadsByAccountId["18"][2].zip: expected a string, got boolean`},
@@ -79,11 +102,11 @@ func TestScanLead(t *testing.T) {
 
 func TestStoredLeadRoundTrip(t *testing.T) {
 	srv := startServer(t, Options{})
-	sent := client.Lead{FirstName: `Zoë "Z"`, LastName: "<O'Brien>", Phone: "+1 (333) 111-8888", State: "WA", City: "Seattle",
+	sent := wire.Lead{FirstName: `Zoë "Z"`, LastName: "<O'Brien>", Phone: "+1 (333) 111-8888", State: "WA", City: "Seattle",
 		Zip: "98121", Timestamp: "06-23-2021 22:55:23", IPAddress: "192.168.3.2", SourceID: "s", JornayaLeadID: "j",
 		TrustedFormID: "t", Email: "z@example.com", Street: "1 Main St", AgentExternalID: "AG", ExternalID: "E\u2028",
 		Attributes: map[string]string{"A": "1", "B": "two"}}
-	require.Equal(t, 200, send(t, srv, "POST", "/leads/bulk", mustJSON(client.BulkLeads{LeadsByAccountID: map[string][]client.Lead{"18": {sent}}})).status)
+	require.Equal(t, 200, send(t, srv, "POST", "/leads/bulk", mustJSON(client.BulkLeads{LeadsByAccountID: map[string][]wire.Lead{"18": {sent}}})).status)
 	leads := srv.Leads()
 	require.Len(t, leads, 1)
 	assert.Equal(t, sent, leads[0].Lead)

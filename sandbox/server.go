@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // shutdownGrace is how long Close waits for requests in flight.
@@ -179,10 +179,10 @@ func (s *Server) leadsOf(accountID string) []StoredLead {
 }
 
 // Agents returns every stored agent, in the order first added.
-func (s *Server) Agents() []client.Agent {
+func (s *Server) Agents() []wire.Agent {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append(make([]client.Agent, 0, len(s.st.agentList)), s.st.agentList...)
+	return append(make([]wire.Agent, 0, len(s.st.agentList)), s.st.agentList...)
 }
 
 // Accounts returns every account, in the order created.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // Lead statuses as the inspection endpoints report them.
@@ -29,7 +30,7 @@ const (
 // fields as last received, and what happened to it since.
 type StoredLead struct {
 	AccountID string `json:"accountId"`
-	client.Lead
+	wire.Lead
 	Status        string `json:"status"`
 	ReceivedCount int    `json:"receivedCount"`
 	// Held is true for leads received while their account was paused; an
@@ -85,7 +86,7 @@ type store struct {
 	leads     []leadRecord
 	phoneIdx  map[string][]int32
 	agents    map[string]int // externalId -> index in agentList
-	agentList []client.Agent
+	agentList []wire.Agent
 }
 
 func newStore() *store {
@@ -281,7 +282,7 @@ func (st *store) accountStats(id string, from, to time.Time) (client.AccountStat
 }
 
 // addAgent stores an agent; the same externalId again replaces it.
-func (st *store) addAgent(ag client.Agent) {
+func (st *store) addAgent(ag wire.Agent) {
 	if i, ok := st.agents[ag.ExternalID]; ok {
 		st.agentList[i] = ag
 		return

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // Documented field limits, in characters.
@@ -14,41 +15,38 @@ const (
 	maxPhoneLen = 100
 )
 
-// timestampLayout is the API's MM-dd-yyyy HH:mm:ss in Go's notation.
-const timestampLayout = "01-02-2006 15:04:05"
-
 // validateLead applies the documented field rules. The either/or pairs
 // (state and city, or zip; jornayaLeadId or trustedFormId) are checked only
 // for POST /lead (at.single): the collection's own bulk examples do not satisfy
 // them.
-func validateLead(l *leadView, at place) error {
-	if err := checkText(at, "firstName", l.firstName, maxNameLen); err != nil {
+func validateLead(l *wire.Lead, at place) error {
+	if err := checkText(at, "firstName", l.FirstName, maxNameLen); err != nil {
 		return err
 	}
-	if err := checkText(at, "lastName", l.lastName, maxNameLen); err != nil {
+	if err := checkText(at, "lastName", l.LastName, maxNameLen); err != nil {
 		return err
 	}
-	if err := checkPhone(at, "phone", l.phone); err != nil {
+	if err := checkPhone(at, "phone", l.Phone); err != nil {
 		return err
 	}
-	if err := checkTimestamp(at, "timestamp", l.timestamp); err != nil {
+	if err := checkTimestamp(at, "timestamp", l.Timestamp); err != nil {
 		return err
 	}
 	if !at.single {
 		return nil
 	}
 	const where = "lead"
-	if !(present(l.state) && present(l.city)) && !present(l.zip) {
+	if !(present(l.State) && present(l.City)) && !present(l.Zip) {
 		return badRequest("%s: either state and city, or zip, is required", where)
 	}
-	if !present(l.jornayaLeadID) && !present(l.trustedFormID) {
+	if !present(l.JornayaLeadID) && !present(l.TrustedFormID) {
 		return badRequest("%s: either jornayaLeadId or trustedFormId is required", where)
 	}
 	return nil
 }
 
 // validateAgent applies the documented agent rules: all four fields required.
-func validateAgent(a *client.Agent) error {
+func validateAgent(a *wire.Agent) error {
 	body := place{single: true}
 	if err := checkText(body, "firstName", a.FirstName, maxNameLen); err != nil {
 		return err
@@ -118,7 +116,7 @@ func checkTimestamp(at place, field, v string) error {
 		return badRequest("%s: required", at.at(field))
 	}
 	if !timestampShape(v) {
-		return badRequest("%s: %s does not match MM-dd-yyyy HH:mm:ss", at.at(field), quoteValue(v))
+		return badRequest("%s: %s does not match %s", at.at(field), quoteValue(v), wire.TimestampFormat)
 	}
 	if !realDateTime(v) {
 		return badRequest("%s: %s is not a real date and time", at.at(field), quoteValue(v))
@@ -127,7 +125,7 @@ func checkTimestamp(at place, field, v string) error {
 }
 
 // realDateTime reports whether a value of timestampShape names a real date
-// and time: what time.Parse(timestampLayout, v) accepts (a test holds the
+// and time: what time.Parse(wire.TimestampLayout, v) accepts (a test holds the
 // two together), without its cost on every lead of a bulk request.
 func realDateTime(v string) bool {
 	num := func(i int) int { return int(v[i]-'0')*10 + int(v[i+1]-'0') }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 type ruleCase struct {
@@ -224,7 +226,7 @@ func TestRealDateTimeMatchesTimeParse(t *testing.T) {
 	check := func(t *testing.T, v string) {
 		t.Helper()
 		require.True(t, timestampShape(v), v)
-		_, err := time.Parse(timestampLayout, v)
+		_, err := time.Parse(wire.TimestampLayout, v)
 		assert.Equal(t, err == nil, realDateTime(v), v)
 	}
 	t.Run("dates", func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+
+	"github.com/xonvo/xonvo-import/wire"
 )
 
 // Header is the column header of generated files; samples/mapping.yaml maps it.
@@ -93,7 +95,7 @@ func (g *Generator) Next() Row {
 }
 
 // DateText is how CSV rows write dates: the API's own format.
-func (r Row) DateText() string { return r.Date.Format("01-02-2006 15:04:05") }
+func (r Row) DateText() string { return r.Date.Format(wire.TimestampLayout) }
 
 // Cells returns the row as text cells in Header order.
 func (r Row) Cells() []string {
