@@ -17,6 +17,7 @@ import (
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/source"
 )
 
 // Defaults chosen conservatively, since the API documents no limits.
@@ -60,7 +61,7 @@ type Options struct {
 	Resume       bool
 	// Grace is how long in-flight requests may finish after an interrupt.
 	Grace  time.Duration
-	Source SourceOptions
+	Source source.Options
 	// OnNewAccount is called once for each account id the run will send to.
 	OnNewAccount func(string)
 	Progress     *Progress
@@ -120,7 +121,7 @@ func (o *Options) defaults() error {
 // input is one opened file with its mapper and its columns' places in the
 // report.
 type input struct {
-	src    Source
+	src    source.Source
 	mapper *mapping.Mapper
 	align  []int // report column of each of the file's columns; nil = same order
 }
@@ -271,7 +272,7 @@ func (r *run) openInputs(ctx context.Context) error {
 		srcOpts.Encoding = m.Source.Encoding
 	}
 	if srcOpts.Delimiter == 0 && m.Source.Delimiter != "" {
-		d, err := DelimiterFromName(m.Source.Delimiter)
+		d, err := source.DelimiterFromName(m.Source.Delimiter)
 		if err != nil {
 			return fmt.Errorf("mapping source.delimiter: %w", err)
 		}
@@ -279,7 +280,7 @@ func (r *run) openInputs(ctx context.Context) error {
 	}
 	_, single := r.opts.Action.(SingleLeads)
 	for _, path := range r.opts.Files {
-		src, err := OpenSource(ctx, path, srcOpts)
+		src, err := source.Open(ctx, path, srcOpts)
 		if err != nil {
 			return err
 		}
@@ -475,7 +476,7 @@ func (r *run) pipeline() (int64, error) {
 // goroutine to the mapping one; err ends the input (io.EOF at its end).
 type chunk struct {
 	file int
-	recs []Record
+	recs []source.Record
 	err  error
 }
 
@@ -490,7 +491,7 @@ func (r *run) readRecords(out chan<- chunk) {
 	ctx := context.WithoutCancel(r.readCtx)
 	for fi, in := range r.inputs {
 		var lastBytes int64
-		c := chunk{file: fi, recs: make([]Record, 0, chunkSize)}
+		c := chunk{file: fi, recs: make([]source.Record, 0, chunkSize)}
 		for {
 			rec, err := in.src.Next(ctx)
 			if err != nil {
@@ -500,7 +501,7 @@ func (r *run) readRecords(out chan<- chunk) {
 			c.recs = append(c.recs, rec)
 			if len(c.recs) == chunkSize {
 				out <- c
-				c = chunk{file: fi, recs: make([]Record, 0, chunkSize)}
+				c = chunk{file: fi, recs: make([]source.Record, 0, chunkSize)}
 				if done, _ := in.src.Progress(); done > lastBytes {
 					r.opts.Progress.Bytes.Add(done - lastBytes)
 					lastBytes = done
@@ -782,24 +783,4 @@ func ExitCode(s reports.Summary, err error) int {
 		}
 	}
 	return 0
-}
-
-// DelimiterFromName reads a delimiter as a person writes it: one character,
-// or the words tab, comma, semicolon, pipe (and \t).
-func DelimiterFromName(s string) (rune, error) {
-	switch strings.ToLower(s) {
-	case "tab", `\t`, "\t":
-		return '\t', nil
-	case "comma":
-		return ',', nil
-	case "semicolon":
-		return ';', nil
-	case "pipe":
-		return '|', nil
-	}
-	rs := []rune(s)
-	if len(rs) != 1 || rs[0] == '"' || rs[0] == '\n' || rs[0] == '\r' {
-		return 0, fmt.Errorf("delimiter %q: want one character such as , ; | or the word tab", s)
-	}
-	return rs[0], nil
 }

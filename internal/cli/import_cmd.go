@@ -19,6 +19,7 @@ import (
 	"github.com/xonvo/xonvo-import/importer"
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/source"
 )
 
 // runFlags are the flags of every command that reads a file and writes a
@@ -60,10 +61,10 @@ func (f *runFlags) registerSend(cmd *cobra.Command) {
 	f.conn.register(cmd)
 }
 
-func (f *runFlags) sourceOptions() (importer.SourceOptions, error) {
-	o := importer.SourceOptions{Sheet: f.sheet, Encoding: f.encoding}
+func (f *runFlags) sourceOptions() (source.Options, error) {
+	o := source.Options{Sheet: f.sheet, Encoding: f.encoding}
 	if f.delimiter != "" {
-		d, err := importer.DelimiterFromName(f.delimiter)
+		d, err := source.DelimiterFromName(f.delimiter)
 		if err != nil {
 			return o, err
 		}
@@ -153,7 +154,7 @@ func runImport(ctx context.Context, env *Env, f *runFlags, action func(*connecti
 			return fail(err)
 		}
 	} else {
-		hdr, err := importer.ReadHeader(ctx, files[0], srcOpts)
+		hdr, err := source.ReadHeader(ctx, files[0], srcOpts)
 		if err != nil {
 			return fail(err)
 		}

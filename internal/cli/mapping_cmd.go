@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/xonvo/xonvo-import/importer"
 	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/source"
 )
 
 // guessRows is how many rows mapping init looks at.
@@ -29,7 +29,7 @@ func newMappingCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			src, err := importer.OpenSource(cmd.Context(), args[0], srcOpts)
+			src, err := source.Open(cmd.Context(), args[0], srcOpts)
 			if err != nil {
 				return fail(err)
 			}

@@ -1,4 +1,4 @@
-package importer
+package source
 
 import (
 	"archive/zip"
@@ -24,7 +24,7 @@ func TestXLSXSource(t *testing.T) {
 		name    string
 		path    string // a fixture under testdata/, or
 		parts   *xlsxParts
-		opts    SourceOptions
+		opts    Options
 		header  []string
 		records []Record
 		err     error
@@ -46,21 +46,21 @@ func TestXLSXSource(t *testing.T) {
 		{
 			name:    "sheet by name",
 			path:    "testdata/leads.xlsx",
-			opts:    SourceOptions{Sheet: "Other"},
+			opts:    Options{Sheet: "Other"},
 			header:  []string{"Other header"},
 			records: []Record{rec(2, "other value")},
 		},
 		{
 			name:    "sheet name matched case-insensitively",
 			path:    "testdata/leads.xlsx",
-			opts:    SourceOptions{Sheet: "other"},
+			opts:    Options{Sheet: "other"},
 			header:  []string{"Other header"},
 			records: []Record{rec(2, "other value")},
 		},
 		{
 			name:    "unknown sheet lists the sheets",
 			path:    "testdata/leads.xlsx",
-			opts:    SourceOptions{Sheet: "Missing"},
+			opts:    Options{Sheet: "Missing"},
 			errText: `no sheet named "Missing" (sheets: "Leads", "Other")`,
 		},
 		{
@@ -141,7 +141,7 @@ func TestXLSXSource(t *testing.T) {
 }
 
 func TestXLSXUnknownSheetError(t *testing.T) {
-	_, err := OpenSource(context.Background(), "testdata/leads.xlsx", SourceOptions{Sheet: "Nope"})
+	_, err := Open(context.Background(), "testdata/leads.xlsx", Options{Sheet: "Nope"})
 	var snf *SheetNotFoundError
 	require.ErrorAs(t, err, &snf)
 	assert.Equal(t, []string{"Leads", "Other"}, snf.Sheets)
@@ -171,7 +171,7 @@ func TestXLSXZipBomb(t *testing.T) {
 			info, err := os.Stat(path)
 			require.NoError(t, err)
 			assert.Less(t, info.Size(), int64(64<<10), "the bomb itself is small")
-			_, _, err = readAll(t, path, SourceOptions{MaxUnzipBytes: tc.limit})
+			_, _, err = readAll(t, path, Options{MaxUnzipBytes: tc.limit})
 			require.ErrorIs(t, err, ErrZipTooLarge)
 			var re *ReadError
 			require.ErrorAs(t, err, &re)
@@ -289,7 +289,7 @@ func TestXLSXMatchesExcelize(t *testing.T) {
 	want, err := f.GetRows("Sheet1", excelize.Options{RawCellValue: true})
 	require.NoError(t, err)
 
-	src, recs, err := readAll(t, path, SourceOptions{})
+	src, recs, err := readAll(t, path, Options{})
 	require.NoError(t, err)
 	header := want[0]
 	assert.Equal(t, header, src.Header())
@@ -312,7 +312,7 @@ func TestXLSXMatchesExcelize(t *testing.T) {
 func TestXLSXProgressFromDimension(t *testing.T) {
 	path := writeXLSX(t, t.TempDir(), xlsxParts{dimension: "A1:B4",
 		sheet: `<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row><row r="4"><c r="A4"><v>1</v></c></row>`})
-	src, err := OpenSource(context.Background(), path, SourceOptions{})
+	src, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer src.Close()
 	done, total := src.Progress()

@@ -1,4 +1,4 @@
-package importer
+package source
 
 import (
 	"context"
@@ -15,10 +15,10 @@ import (
 )
 
 // readAll opens path and reads every record.
-func readAll(t *testing.T, path string, opts SourceOptions) (Source, []Record, error) {
+func readAll(t *testing.T, path string, opts Options) (Source, []Record, error) {
 	t.Helper()
 	ctx := context.Background()
-	src, err := OpenSource(ctx, path, opts)
+	src, err := Open(ctx, path, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -69,7 +69,7 @@ func TestCSVSource(t *testing.T) {
 		name    string
 		file    string
 		content []byte
-		opts    SourceOptions
+		opts    Options
 		want    want
 	}{
 		{
@@ -88,7 +88,7 @@ func TestCSVSource(t *testing.T) {
 			name:    "explicit utf-8 drops the BOM",
 			file:    "a.csv",
 			content: []byte("\xEF\xBB\xBFName,City\nA,B\n"),
-			opts:    SourceOptions{Encoding: "UTF-8"},
+			opts:    Options{Encoding: "UTF-8"},
 			want:    want{header: []string{"Name", "City"}, records: []Record{rec(2, "A", "B")}},
 		},
 		{
@@ -114,7 +114,7 @@ func TestCSVSource(t *testing.T) {
 			name:    "explicit utf-16 with a BOM",
 			file:    "a.csv",
 			content: utf16(t, unicode.LittleEndian, unicode.UseBOM, "Name,City\nA,B\n"),
-			opts:    SourceOptions{Encoding: "utf-16"},
+			opts:    Options{Encoding: "utf-16"},
 			want:    want{header: []string{"Name", "City"}, records: []Record{rec(2, "A", "B")}},
 		},
 		{
@@ -129,21 +129,21 @@ func TestCSVSource(t *testing.T) {
 			name:    "explicit windows-1252: no warning",
 			file:    "a.csv",
 			content: []byte("Name,Last\nJos\xE9,M\xFCller\n"),
-			opts:    SourceOptions{Encoding: "windows-1252"},
+			opts:    Options{Encoding: "windows-1252"},
 			want:    want{header: []string{"Name", "Last"}, records: []Record{rec(2, "José", "Müller")}},
 		},
 		{
 			name:    "iso-8859-1",
 			file:    "a.csv",
 			content: []byte("Name,Last\nJos\xE9,M\xFCller\n"),
-			opts:    SourceOptions{Encoding: "ISO-8859-1"},
+			opts:    Options{Encoding: "ISO-8859-1"},
 			want:    want{header: []string{"Name", "Last"}, records: []Record{rec(2, "José", "Müller")}},
 		},
 		{
 			name:    "unknown encoding",
 			file:    "a.csv",
 			content: []byte("a\n1\n"),
-			opts:    SourceOptions{Encoding: "ebcdic"},
+			opts:    Options{Encoding: "ebcdic"},
 			want:    want{err: ErrUnknownEncoding},
 		},
 		{
@@ -174,14 +174,14 @@ func TestCSVSource(t *testing.T) {
 			name:    "delimiter override",
 			file:    "a.csv",
 			content: []byte("a,b;c,d\n1,2;3,4\n"),
-			opts:    SourceOptions{Delimiter: ';'},
+			opts:    Options{Delimiter: ';'},
 			want:    want{header: []string{"a,b", "c,d"}, records: []Record{rec(2, "1,2", "3,4")}},
 		},
 		{
 			name:    "invalid delimiter override",
 			file:    "a.csv",
 			content: []byte("a\n"),
-			opts:    SourceOptions{Delimiter: '"'},
+			opts:    Options{Delimiter: '"'},
 			want:    want{err: ErrBadDelimiter},
 		},
 		{
@@ -264,21 +264,21 @@ func TestCSVSource(t *testing.T) {
 			name:    "a record past the byte budget is fatal",
 			file:    "a.csv",
 			content: []byte("a,b\n1,2\n3,\"" + strings.Repeat("x", 200000) + "\n4,5\n"),
-			opts:    SourceOptions{MaxFieldBytes: 1000},
+			opts:    Options{MaxFieldBytes: 1000},
 			want:    want{header: []string{"a", "b"}, records: []Record{rec(2, "1", "2")}, err: ErrRecordTooLarge, errRow: 3, errCol: 2},
 		},
 		{
 			name:    "a record just under the budget is fine",
 			file:    "a.csv",
 			content: []byte("a,b\n1," + strings.Repeat("x", 990) + "\n"),
-			opts:    SourceOptions{MaxFieldBytes: 1000},
+			opts:    Options{MaxFieldBytes: 1000},
 			want:    want{header: []string{"a", "b"}, records: []Record{rec(2, "1", strings.Repeat("x", 990))}},
 		},
 		{
 			name:    "an unquoted line past the budget is fatal too",
 			file:    "a.csv",
 			content: []byte("a,b\n1," + strings.Repeat("x", 1500) + "\n"),
-			opts:    SourceOptions{MaxFieldBytes: 1000},
+			opts:    Options{MaxFieldBytes: 1000},
 			want:    want{header: []string{"a", "b"}, err: ErrRecordTooLarge, errRow: 2},
 		},
 		{
@@ -341,7 +341,7 @@ func TestCSVUnclosedQuoteBoundedRead(t *testing.T) {
 	}
 	path := writeFile(t, "big.csv", []byte(b.String()))
 	const limit = 64 << 10
-	src, err := OpenSource(context.Background(), path, SourceOptions{MaxFieldBytes: limit})
+	src, err := Open(context.Background(), path, Options{MaxFieldBytes: limit})
 	require.NoError(t, err)
 	defer src.Close()
 	_, err = src.Next(context.Background())
@@ -357,7 +357,7 @@ func TestCSVUnclosedQuoteBoundedRead(t *testing.T) {
 
 func TestCSVContextCancelled(t *testing.T) {
 	path := writeFile(t, "a.csv", []byte("a\n1\n2\n"))
-	src, err := OpenSource(context.Background(), path, SourceOptions{})
+	src, err := Open(context.Background(), path, Options{})
 	require.NoError(t, err)
 	defer src.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -368,10 +368,10 @@ func TestCSVContextCancelled(t *testing.T) {
 
 func TestReadHeader(t *testing.T) {
 	path := writeFile(t, "a.csv", []byte("Name;Phone\nA;1\n"))
-	h, err := ReadHeader(context.Background(), path, SourceOptions{})
+	h, err := ReadHeader(context.Background(), path, Options{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Name", "Phone"}, h)
-	_, err = ReadHeader(context.Background(), filepath.Join(t.TempDir(), "missing.csv"), SourceOptions{})
+	_, err = ReadHeader(context.Background(), filepath.Join(t.TempDir(), "missing.csv"), Options{})
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
 

@@ -1,13 +1,4 @@
-package importer
-
-// Sources turn an input file into a stream of Records. Decisions (also for doc.go):
-//   - Delimited text is parsed with encoding/csv, not gocsv: gocsv unmarshals into structs
-//     whose shape is known at compile time, while our columns come from the mapping file; it
-//     also sits on encoding/csv, so it would only add reflection to the hot path.
-//   - XLSX sheets are read by a purpose-built streaming scanner of the sheet XML (archive/zip),
-//     not excelize's Rows(): Rows() does not expose cell style ids, which are needed to know a
-//     cell's number format, and it unzips large sheets to temp files first. excelize writes the
-//     test fixtures and serves as the oracle in tests.
+package source
 
 import (
 	"context"
@@ -17,15 +8,15 @@ import (
 	"strings"
 )
 
-// Defaults for SourceOptions' zero values.
+// Defaults for Options' zero values.
 const (
 	DefaultMaxFieldBytes = 1 << 20 // 1 MiB per record
 	DefaultMaxUnzipBytes = 2 << 30 // 2 GiB inflated in total
 	maxUnzipPartBytes    = 1 << 30 // 1 GiB inflated per zip part
 )
 
-// SourceOptions tunes how OpenSource reads a file. The zero value detects everything.
-type SourceOptions struct {
+// Options tunes how Open reads a file. The zero value detects everything.
+type Options struct {
 	Sheet         string // XLSX: sheet name; "" = first sheet
 	Encoding      string // "", "auto", "utf-8", "utf-16", "utf-16le", "utf-16be", "windows-1252", "iso-8859-1"
 	Delimiter     rune   // 0 = detect among , ; \t | (a .tsv prefers tab)
@@ -33,14 +24,14 @@ type SourceOptions struct {
 	MaxUnzipBytes int64  // 0 = DefaultMaxUnzipBytes: an XLSX inflating past it (or 1 GiB per part) is refused
 }
 
-func (o SourceOptions) maxFieldBytes() int {
+func (o Options) maxFieldBytes() int {
 	if o.MaxFieldBytes <= 0 {
 		return DefaultMaxFieldBytes
 	}
 	return o.MaxFieldBytes
 }
 
-func (o SourceOptions) unzipLimits() (total, part int64) {
+func (o Options) unzipLimits() (total, part int64) {
 	total = o.MaxUnzipBytes
 	if total <= 0 {
 		total = DefaultMaxUnzipBytes
@@ -127,9 +118,9 @@ func quoteAll(ss []string) []string {
 	return out
 }
 
-// OpenSource opens path as a Source chosen by its extension: .csv .tsv .txt (delimited text) or .xlsx.
+// Open opens path as a Source chosen by its extension: .csv .tsv .txt (delimited text) or .xlsx.
 // The header row is read before it returns.
-func OpenSource(ctx context.Context, path string, opts SourceOptions) (Source, error) {
+func Open(ctx context.Context, path string, opts Options) (Source, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -144,8 +135,8 @@ func OpenSource(ctx context.Context, path string, opts SourceOptions) (Source, e
 }
 
 // ReadHeader reads just the header row of path.
-func ReadHeader(ctx context.Context, path string, opts SourceOptions) ([]string, error) {
-	src, err := OpenSource(ctx, path, opts)
+func ReadHeader(ctx context.Context, path string, opts Options) ([]string, error) {
+	src, err := Open(ctx, path, opts)
 	if err != nil {
 		return nil, err
 	}

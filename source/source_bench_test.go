@@ -1,4 +1,4 @@
-package importer
+package source
 
 import (
 	"context"
@@ -16,9 +16,9 @@ import (
 const benchRows = 100_000
 
 // readRows drains path and returns the number of records.
-func readRows(b *testing.B, path string, opts SourceOptions) int {
+func readRows(b *testing.B, path string, opts Options) int {
 	ctx := context.Background()
-	src, err := OpenSource(ctx, path, opts)
+	src, err := Open(ctx, path, opts)
 	require.NoError(b, err)
 	defer src.Close()
 	n := 0
@@ -54,7 +54,7 @@ func BenchmarkReadCSV(b *testing.B) {
 			b.ResetTimer()
 			rows := 0
 			for b.Loop() {
-				rows += readRows(b, path, SourceOptions{Encoding: enc})
+				rows += readRows(b, path, Options{Encoding: enc})
 			}
 			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 		})
@@ -68,7 +68,7 @@ func BenchmarkReadXLSX(b *testing.B) {
 	b.ResetTimer()
 	rows := 0
 	for b.Loop() {
-		rows += readRows(b, path, SourceOptions{})
+		rows += readRows(b, path, Options{})
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }

@@ -1,4 +1,4 @@
-package importer
+package source
 
 import (
 	"bufio"
@@ -36,7 +36,7 @@ type csvSource struct {
 	warnings []string
 }
 
-func openCSV(ctx context.Context, path, ext string, opts SourceOptions) (_ Source, err error) {
+func openCSV(ctx context.Context, path, ext string, opts Options) (_ Source, err error) {
 	if opts.Delimiter != 0 && !validDelimiter(opts.Delimiter) {
 		return nil, &ReadError{File: path, Err: fmt.Errorf("%q: %w", opts.Delimiter, ErrBadDelimiter)}
 	}

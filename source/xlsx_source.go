@@ -1,4 +1,4 @@
-package importer
+package source
 
 import (
 	"bufio"
@@ -34,7 +34,7 @@ type xlsxSource struct {
 	inline  []byte   // <is> text, reused
 }
 
-func openXLSX(ctx context.Context, path string, opts SourceOptions) (_ Source, err error) {
+func openXLSX(ctx context.Context, path string, opts Options) (_ Source, err error) {
 	total, part := opts.unzipLimits()
 	wb, err := openWorkbook(ctx, path, total, part)
 	if err != nil {
