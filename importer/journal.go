@@ -2,21 +2,14 @@ package importer
 
 import (
 	"bufio"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 )
 
 // journalVersion names the journal's format in its header line.
 const journalVersion = "xonvo-import-journal/1"
-
-// ErrInputChanged means --resume found a journal written for other input.
-var ErrInputChanged = errors.New("input changed since the interrupted run")
 
 // InputFingerprint ties a journal to one input file.
 type InputFingerprint struct {
@@ -25,6 +18,9 @@ type InputFingerprint struct {
 	SHA256 string `json:"sha256"`
 }
 
+// journalHeader is a journal's first line: what the run did, to which
+// inputs. Action is the action's stable key (Action.Key), so a journal
+// written by one command is never resumed by another.
 type journalHeader struct {
 	Journal string             `json:"journal"`
 	Action  string             `json:"action"`
@@ -37,101 +33,6 @@ type journalEntry struct {
 	File     int   `json:"f,omitempty"`
 	Rows     []int `json:"r,omitempty"`
 	Complete bool  `json:"complete,omitempty"`
-}
-
-// fingerprint reads path once to take its size and SHA-256.
-func fingerprint(ctx context.Context, path string) (InputFingerprint, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return InputFingerprint{}, fmt.Errorf("fingerprint %s: %w", path, err)
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx: ctx, r: f})
-	if err != nil {
-		return InputFingerprint{}, fmt.Errorf("fingerprint %s: %w", path, err)
-	}
-	return InputFingerprint{Path: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
-}
-
-// ctxReader stops a long read when ctx is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
-}
-
-// sentRows is the set of rows a journal confirms, per input file.
-type sentRows []map[int]struct{}
-
-func (s sentRows) has(file, row int) bool {
-	if file >= len(s) || s[file] == nil {
-		return false
-	}
-	_, ok := s[file][row]
-	return ok
-}
-
-// readJournal loads a journal. A torn last line (a crash mid-write) is
-// ignored: it was never fsynced as confirmed.
-func readJournal(path string) (journalHeader, sentRows, bool, error) {
-	var hdr journalHeader
-	f, err := os.Open(path)
-	if err != nil {
-		return hdr, nil, false, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
-	if !sc.Scan() {
-		return hdr, nil, false, fmt.Errorf("journal %s is empty", path)
-	}
-	if err := json.Unmarshal(sc.Bytes(), &hdr); err != nil || hdr.Journal != journalVersion {
-		return hdr, nil, false, fmt.Errorf("journal %s: not a journal of this tool", path)
-	}
-	sent := make(sentRows, len(hdr.Inputs))
-	complete := false
-	for sc.Scan() {
-		var e journalEntry
-		if json.Unmarshal(sc.Bytes(), &e) != nil {
-			continue
-		}
-		if e.Complete {
-			complete = true
-			continue
-		}
-		if e.File < 0 || e.File >= len(sent) {
-			continue
-		}
-		if sent[e.File] == nil {
-			sent[e.File] = make(map[int]struct{})
-		}
-		for _, r := range e.Rows {
-			sent[e.File][r] = struct{}{}
-		}
-	}
-	return hdr, sent, complete, sc.Err()
-}
-
-// sameInputs says how inputs differ from the journal's, or "" when equal.
-func sameInputs(journal, now []InputFingerprint) string {
-	if len(journal) != len(now) {
-		return fmt.Sprintf("the journal names %d input file(s), this run %d", len(journal), len(now))
-	}
-	for i := range now {
-		j, n := journal[i], now[i]
-		if j.Size != n.Size || j.SHA256 != n.SHA256 {
-			return fmt.Sprintf("%s was %d bytes (sha256 %.12s…), now %d bytes (sha256 %.12s…)",
-				n.Path, j.Size, j.SHA256, n.Size, n.SHA256)
-		}
-	}
-	return ""
 }
 
 // journal appends confirmed batches on its own goroutine. A worker hands it
@@ -160,6 +61,56 @@ func startJournal(f *os.File) *journal {
 	j := &journal{f: f, in: make(chan journalJob, 64), quit: make(chan struct{})}
 	go j.loop()
 	return j
+}
+
+// journalContent is what a journal file holds.
+type journalContent struct {
+	header   journalHeader
+	headerOK bool     // the first line is a journal header of this tool
+	sent     sentRows // confirmed rows per input (by the header's inputs)
+	rows     int      // confirmed rows in all
+	complete bool     // the run reached its end
+}
+
+// readJournal loads a journal. A torn last line (a crash mid-write) is
+// ignored: it was never fsynced as confirmed. An empty file, or one whose
+// header is torn or foreign, comes back with headerOK false and the rows
+// its entries still confirm, for the caller to decide.
+func readJournal(path string) (journalContent, error) {
+	var jc journalContent
+	f, err := os.Open(path)
+	if err != nil {
+		return jc, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
+	if !sc.Scan() {
+		return jc, sc.Err()
+	}
+	jc.headerOK = json.Unmarshal(sc.Bytes(), &jc.header) == nil && jc.header.Journal == journalVersion
+	jc.sent = make(sentRows, len(jc.header.Inputs))
+	for sc.Scan() {
+		var e journalEntry
+		if json.Unmarshal(sc.Bytes(), &e) != nil {
+			continue
+		}
+		if e.Complete {
+			jc.complete = true
+			continue
+		}
+		jc.rows += len(e.Rows)
+		if e.File < 0 || e.File >= len(jc.sent) {
+			continue
+		}
+		if jc.sent[e.File] == nil {
+			jc.sent[e.File] = make(map[int]struct{})
+		}
+		for _, r := range e.Rows {
+			jc.sent[e.File][r] = struct{}{}
+		}
+	}
+	return jc, sc.Err()
 }
 
 // createJournal starts a new journal, replacing any old one.
@@ -282,6 +233,3 @@ func (j *journal) close(complete bool) error {
 	}
 	return errors.Join(err, j.f.Close())
 }
-
-// journalPath is where the journal of a report lives.
-func journalPath(report string) string { return report + ".journal" }

@@ -22,26 +22,15 @@ type batcher struct {
 	// without scanning; closed ones are dropped lazily from its front.
 	fifo []*batch
 	emit func(*batch)
-	// onNewKey is called the first time a key is seen (the sandbox creates
-	// the account then).
-	onNewKey func(string)
-	seen     map[string]struct{}
 }
 
-func newBatcher(maxRows, maxBytes int, window int64, emit func(*batch), onNewKey func(string)) *batcher {
+func newBatcher(maxRows, maxBytes int, window int64, emit func(*batch)) *batcher {
 	return &batcher{maxRows: maxRows, maxBytes: maxBytes, window: window,
-		open: make(map[string]*batch), emit: emit, onNewKey: onNewKey,
-		seen: make(map[string]struct{})}
+		open: make(map[string]*batch), emit: emit}
 }
 
 // add puts it into its account's batch, closing batches as the limits say.
 func (b *batcher) add(it *Item) {
-	if b.onNewKey != nil {
-		if _, ok := b.seen[it.AccountID]; !ok {
-			b.seen[it.AccountID] = struct{}{}
-			b.onNewKey(it.AccountID)
-		}
-	}
 	bt := b.open[it.AccountID]
 	if bt != nil && len(bt.items) > 0 && bt.bytes+len(it.Payload) > b.maxBytes {
 		b.close(bt)

@@ -1,0 +1,104 @@
+package importer
+
+import (
+	"errors"
+	"io"
+
+	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/source"
+)
+
+// mapStage turns records into items for the sink, or into final results:
+// invalid, duplicate, already sent, or not sent after a stop.
+type mapStage struct {
+	set       *inputSet
+	action    Action
+	dedupe    *mapping.Deduper
+	confirmed sentRows // rows an interrupted run's journal confirms (--resume)
+	encode    bool     // the sink needs each item's payload
+	stop      *stopper
+	fin       *finisher
+
+	// m, it and scratch are reused row after row: m and it are passed by
+	// pointer through interface calls, which would otherwise move a fresh
+	// copy of each to the heap for every row (≈700 bytes a row). A sink that
+	// keeps an item makes its own copy.
+	m       mapping.Result
+	it      Item
+	scratch []byte
+}
+
+// verdict is what mapping made of a row: a status to report it with now,
+// or (status "") an item to hand to the sink.
+type verdict struct {
+	status reports.Status
+	msg    string
+}
+
+// run maps every chunk in input order, reporting through ob and handing
+// items to add, which must copy an item it keeps. It returns how many rows
+// entered, and the error that ended an input early.
+func (ms *mapStage) run(chunks <-chan chunk, ob *outbox, add func(*Item, *outbox)) (int64, error) {
+	var seq int64
+	for c := range chunks {
+		in := &ms.set.inputs[c.file]
+		name := in.src.Name()
+		for _, rec := range c.recs {
+			ms.fin.progress.Read.Add(1)
+			it := &ms.it
+			*it = Item{seq: seq, fileIdx: c.file, File: name, Row: rec.Row, Original: ms.set.align(in, rec.Cells)}
+			seq++
+			v := ms.row(in, rec, it)
+			if v.status != "" {
+				ms.fin.finish(ob, it, v.status, v.msg)
+				continue
+			}
+			add(it, ob)
+		}
+		if c.err != nil && !errors.Is(c.err, io.EOF) {
+			return seq, c.err
+		}
+	}
+	return seq, nil
+}
+
+// row decides one record's fate, filling it on the way.
+func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
+	if ms.stop.stopped() {
+		// Rows are not mapped after a stop, but a row an earlier run's
+		// journal confirms is still already sent, not "not sent".
+		if ms.confirmed.has(it.fileIdx, it.Row) {
+			return verdict{reports.StatusAlreadySent, "confirmed sent by the interrupted run"}
+		}
+		return verdict{reports.StatusNotSent, ms.stop.notSentMessage(ms.fin.maxErrors)}
+	}
+	if rec.Problem != "" {
+		return verdict{reports.StatusInvalid, rec.Problem}
+	}
+	ms.m = in.mapper.Map(rec.Cells)
+	m := &ms.m
+	it.AccountID, it.ExternalID, it.Phone = m.AccountID, m.Lead.ExternalID, m.Lead.Phone
+	it.Message = m.Message()
+	if !m.Valid() {
+		msg := it.Message
+		it.Message = ""
+		return verdict{reports.StatusInvalid, msg}
+	}
+	if msg, dup := ms.dedupe.Check(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.File, rec.Row); dup {
+		return verdict{reports.StatusDuplicate, msg}
+	}
+	if msg := ms.action.Prepare(m, it); msg != "" {
+		return verdict{reports.StatusInvalid, msg}
+	}
+	if ms.confirmed.has(it.fileIdx, it.Row) {
+		return verdict{reports.StatusAlreadySent, "confirmed sent by the interrupted run"}
+	}
+	if ms.encode {
+		var err error
+		if ms.scratch, err = ms.action.Encode(it, ms.scratch); err != nil {
+			return verdict{reports.StatusInvalid, err.Error()}
+		}
+	}
+	return verdict{}
+}

@@ -1,0 +1,124 @@
+package importer
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/source"
+)
+
+// Defaults chosen conservatively, since the API documents no limits.
+const (
+	DefaultBatchRows   = 100
+	DefaultBatchBytes  = 1 << 20
+	DefaultWindow      = 10_000
+	DefaultConcurrency = 4
+	DefaultGrace       = 5 * time.Second
+)
+
+// Options configure one run.
+type Options struct {
+	Files   []string
+	Mapping *mapping.Config
+	Action  Action
+	// DryRun validates and writes the report (and payloads) without sending.
+	DryRun       bool
+	ReportPath   string
+	PayloadsPath string // dry run: the exact request bodies, one per line
+	BatchRows    int
+	BatchBytes   int
+	Window       int
+	Concurrency  int
+	MaxErrors    int
+	Resume       bool
+	// Grace is how long in-flight requests may finish after an interrupt.
+	Grace  time.Duration
+	Source source.Options
+	// OnNewAccount is called once for each account id the run will send to.
+	OnNewAccount func(string)
+	Progress     *Progress
+	Logger       *slog.Logger
+}
+
+func (o *Options) defaults() error {
+	if len(o.Files) == 0 {
+		return errors.New("no input file given")
+	}
+	if o.Mapping == nil || o.Action == nil {
+		return errors.New("a mapping and an action are required")
+	}
+	if o.ReportPath == "" {
+		return errors.New("a report path is required")
+	}
+	if o.BatchRows <= 0 {
+		o.BatchRows = DefaultBatchRows
+	}
+	if !o.Action.Batched() {
+		o.BatchRows = 1
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = DefaultBatchBytes
+	}
+	if o.Window <= 0 {
+		o.Window = max(DefaultWindow, 4*o.BatchRows)
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Grace <= 0 {
+		o.Grace = DefaultGrace
+	}
+	if o.Progress == nil {
+		o.Progress = &Progress{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Progress is updated while a run goes; another goroutine may read it.
+type Progress struct {
+	Read atomic.Int64 // rows read
+	Done atomic.Int64 // rows with a final status
+	Sent atomic.Int64 // rows the server accepted
+
+	mu    sync.Mutex
+	parts []part // per input: how far its reading is, in the source's own unit
+}
+
+// part is one input's progress: bytes for text, rows for a sheet. Units
+// differ between inputs, so only fractions are ever added up.
+type part struct{ done, total int64 }
+
+// setPart records input i's reading progress.
+func (p *Progress) setPart(i int, done, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.parts) <= i {
+		p.parts = append(p.parts, part{})
+	}
+	p.parts[i] = part{done, total}
+}
+
+// Fraction is how much of the input has been read, from 0 to 1, and
+// whether it is known (every input's size is).
+func (p *Progress) Fraction() (float64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.parts) == 0 {
+		return 0, false
+	}
+	sum := 0.0
+	for _, pt := range p.parts {
+		if pt.total <= 0 {
+			return 0, false
+		}
+		sum += min(float64(pt.done)/float64(pt.total), 1)
+	}
+	return sum / float64(len(p.parts)), true
+}

@@ -1,0 +1,78 @@
+package importer
+
+import (
+	"sync/atomic"
+
+	"github.com/xonvo/xonvo-import/reports"
+)
+
+// finisher is the one place a row's RowResult is built and handed to the
+// collector. It counts the rows --max-errors looks at where they finish,
+// so the run stops at exactly the Nth error.
+type finisher struct {
+	coll      *collector
+	progress  *Progress
+	stop      *stopper
+	maxErrors int
+	errorRows atomic.Int64 // invalid, duplicate, rejected and failed rows
+	width     int          // the report's original columns
+	extra     int          // columns the action adds after them
+}
+
+// result is it's report row with status and msg (the item's own warnings
+// follow msg).
+func (f *finisher) result(it *Item, status reports.Status, msg string) reports.RowResult {
+	res := reports.RowResult{File: it.File, Row: it.Row, Status: status,
+		Message: joinMessage(msg, it.Message), AccountID: it.AccountID, ExternalID: it.ExternalID,
+		Phone: it.Phone, HTTPStatus: it.httpStatus, Attempts: it.attempts, Original: it.Original}
+	if f.extra > 0 {
+		res.Original = withExtra(it.Original, f.width, it.Extra, f.extra)
+	}
+	return res
+}
+
+// finish reports it with status and msg through ob.
+func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg string) {
+	f.progress.Done.Add(1)
+	switch status {
+	case reports.StatusSent:
+		f.progress.Sent.Add(1)
+	case reports.StatusInvalid, reports.StatusDuplicate, reports.StatusRejected, reports.StatusFailed:
+		if n := f.errorRows.Add(1); f.maxErrors > 0 && n == int64(f.maxErrors) {
+			f.stop.stop(StopMaxErrors, nil)
+		}
+	}
+	ob.add(it.seq, f.result(it, status, msg))
+}
+
+// finishAll reports every item with the same status and message.
+func (f *finisher) finishAll(items []*Item, status reports.Status, msg string) {
+	ob := &outbox{c: f.coll}
+	defer ob.flush()
+	for _, it := range items {
+		f.finish(ob, it, status, msg)
+	}
+}
+
+// notSent reports items not sent because the run stopped.
+func (f *finisher) notSent(items []*Item) {
+	f.finishAll(items, reports.StatusNotSent, f.stop.notSentMessage(f.maxErrors))
+}
+
+func joinMessage(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// withExtra appends an action's extra columns after the original ones.
+func withExtra(orig []string, width int, extra []string, n int) []string {
+	out := make([]string, width+n)
+	copy(out, orig)
+	copy(out[width:], extra)
+	return out
+}

@@ -1,0 +1,116 @@
+package importer
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/sandbox"
+)
+
+func TestActionKeys(t *testing.T) {
+	tests := []struct {
+		action Action
+		want   string
+	}{
+		{BulkLeads{}, "leads.bulk.add"},
+		{BulkLeads{Mode: ModeAdd}, "leads.bulk.add"},
+		{BulkLeads{Mode: ModeUpdate}, "leads.bulk.update"},
+		{SingleLeads{}, "leads.add"},
+		{Agents{}, "agents.add"},
+		{LeadOps{Op: OpStop}, "leads.stop"},
+		{LeadOps{Op: OpReset}, "leads.reset"},
+		{LeadOps{Op: OpUnsubscribe}, "leads.unsubscribe"},
+		{LeadStats{}, "stats.leads"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.want, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.action.Key())
+		})
+	}
+}
+
+// TestResumeRefusesAnotherCommandsJournal: an import was interrupted, and
+// `leads stop --resume` is then run with the same report. It used to report
+// the import's rows already_sent and never stop those leads.
+func TestResumeRefusesAnotherCommandsJournal(t *testing.T) {
+	clock := newFakeClock()
+	srv := newSandbox(t, sandbox.Options{Now: clock.Now})
+	input := genCSV(t, 40, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts := baseOptions(t, []string{input}, &cancelAfter{Action: BulkLeads{Client: newTestClient(t, srv, clock)}, n: 1, cancel: cancel})
+	opts.BatchRows, opts.Concurrency = 10, 1
+	_, err := Run(ctx, opts)
+	require.NoError(t, err)
+
+	tests := []struct {
+		name   string
+		action Action
+	}{
+		{name: "leads stop", action: LeadOps{Client: newTestClient(t, srv, clock), Op: OpStop}},
+		{name: "import in update mode", action: BulkLeads{Client: newTestClient(t, srv, clock), Mode: ModeUpdate}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			again := opts
+			again.Action, again.Resume = tc.action, true
+			if tc.action.Kind() == mapping.KindKeys {
+				cfg, err := mapping.KeysConfig([]string{"Account ID", "External ID"})
+				require.NoError(t, err)
+				again.Mapping = cfg
+			}
+			_, err := Run(context.Background(), again)
+			require.ErrorIs(t, err, ErrJournalAction)
+			assert.Contains(t, err.Error(), `"leads.bulk.add"`)
+			assert.Contains(t, err.Error(), tc.action.Key())
+			assert.Contains(t, err.Error(), "its own --report")
+		})
+	}
+}
+
+func TestResumeWithADamagedJournal(t *testing.T) {
+	tests := []struct {
+		name    string
+		journal string
+		wantErr error
+	}{
+		{name: "empty: a run killed as it started", journal: ""},
+		{name: "torn header confirming nothing", journal: `{"journal":"xonvo-import-jour`},
+		{name: "torn header but confirmed rows", journal: "{\"journal\":\"xon\n{\"f\":0,\"r\":[2,3]}\n", wantErr: ErrJournalDamaged},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			srv := newSandbox(t, sandbox.Options{Now: clock.Now})
+			opts := baseOptions(t, []string{genCSV(t, 20, 1)}, BulkLeads{Client: newTestClient(t, srv, clock)})
+			opts.Resume = true
+			require.NoError(t, os.WriteFile(journalPath(opts.ReportPath), []byte(tc.journal), 0o600))
+			sum, err := Run(context.Background(), opts)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				assert.Contains(t, err.Error(), "confirms 2 row(s)")
+				assert.Contains(t, err.Error(), "run without --resume")
+				assert.Empty(t, srv.Leads(), "nothing is sent")
+				return
+			}
+			require.NoError(t, err, "a journal that confirms nothing starts a new run")
+			assert.Equal(t, int64(20), sum.Counts["sent"])
+		})
+	}
+}
+
+func TestJournalIsPrivate(t *testing.T) {
+	clock := newFakeClock()
+	srv := newSandbox(t, sandbox.Options{Now: clock.Now})
+	opts := baseOptions(t, []string{genCSV(t, 5, 1)}, BulkLeads{Client: newTestClient(t, srv, clock)})
+	_, err := Run(context.Background(), opts)
+	require.NoError(t, err)
+	st, err := os.Stat(journalPath(opts.ReportPath))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+}

@@ -1,0 +1,100 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/reports"
+)
+
+// sender makes the requests of closed batches and reports their rows.
+type sender struct {
+	action  Action
+	stop    *stopper
+	fin     *finisher
+	journal *journal
+	reached atomic.Bool // some request got an HTTP response
+
+	requests, retries, resends, splits, bytes atomic.Int64
+}
+
+// process sends one batch, or reports it not sent when the run stopped
+// while it waited.
+func (s *sender) process(b *batch) {
+	if s.stop.stopped() {
+		s.fin.notSent(b.items)
+		return
+	}
+	s.send(b.items)
+}
+
+// send makes one request for items and, when the server refuses a batch of
+// several rows as bad input, splits it in halves until each refused row is
+// alone.
+func (s *sender) send(items []*Item) {
+	body := s.action.Body(items)
+	var info client.CallInfo
+	err := s.action.Send(client.WithCallInfo(s.stop.sendCtx, &info), items, body)
+	s.requests.Add(int64(info.Attempts))
+	s.retries.Add(int64(info.Retries))
+	s.resends.Add(int64(info.Resends))
+	s.bytes.Add(int64(len(body) * info.Attempts))
+	for _, it := range items {
+		it.attempts += info.Attempts
+		it.httpStatus = info.StatusCode
+	}
+	facts := factsOf(err, s.stop.sendCtx.Err() != nil, len(items), s.reached.Load())
+	if facts.answered() {
+		s.reached.Store(true)
+	}
+	switch classify(facts) {
+	case outSent:
+		s.journal.confirm(items, func(jerr error) {
+			if jerr != nil {
+				s.stop.stop(StopFatal, jerr)
+			}
+			// The rows were sent whether or not the journal could say so.
+			s.fin.finishAll(items, reports.StatusSent, "")
+		})
+	case outSplit:
+		s.splits.Add(1)
+		half := len(items) / 2
+		s.send(items[:half])
+		s.send(items[half:])
+	case outRejected:
+		var apiErr *client.APIError
+		msg := err.Error()
+		if errors.As(err, &apiErr) {
+			msg = rejectMessage(apiErr)
+		}
+		s.fin.finishAll(items, reports.StatusRejected, msg)
+	case outStopAuth:
+		s.stop.stop(StopAuth, fmt.Errorf("%w: %w", ErrAuthFailed, err))
+		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.maxErrors))
+	case outInFlight:
+		s.fin.finishAll(items, reports.StatusNotSent, s.stop.inFlightMessage(s.fin.maxErrors))
+	case outStopUnreachable:
+		s.stop.stop(StopUnreachable, fmt.Errorf("%w: %w", ErrUnreachable, err))
+		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))
+	case outFailed:
+		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))
+	}
+}
+
+func gaveUp(attempts int, err error) string {
+	return fmt.Sprintf("gave up after %d attempt(s): %v", attempts, err)
+}
+
+func rejectMessage(e *client.APIError) string {
+	msg := strings.TrimSpace(e.Message)
+	if msg == "" {
+		msg = fmt.Sprintf("HTTP %d", e.StatusCode)
+	}
+	if e.StatusCode == 404 {
+		return "not found: " + msg
+	}
+	return "rejected by the server: " + msg
+}

@@ -1,0 +1,110 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// StopReason says why a run ended before its end (reports.Summary.Stopped).
+type StopReason = string
+
+// The reasons a run stops early.
+const (
+	StopInterrupted StopReason = "interrupted"
+	StopMaxErrors   StopReason = "max-errors"
+	StopAuth        StopReason = "auth"
+	StopUnreachable StopReason = "unreachable"
+	StopFatal       StopReason = "fatal"
+)
+
+// ErrAuthFailed wraps the API's refusal of the credentials.
+var ErrAuthFailed = errors.New("authentication failed")
+
+// ErrUnreachable means no request of the run got through to the server.
+var ErrUnreachable = errors.New("server unreachable")
+
+// stopper is a run's stop state: reading stops at the first stop; sending
+// stops too when nothing more can be sent (refused credentials, no server).
+// Interrupts give in-flight requests a grace period first (see Run).
+type stopper struct {
+	once     sync.Once
+	why      atomic.Value // StopReason
+	fatal    atomic.Value // error: the first error that ended the run
+	readCtx  context.Context
+	stopRead context.CancelFunc
+	sendCtx  context.Context
+	stopSend context.CancelFunc
+}
+
+// newStopper derives the read context from ctx (an interrupt stops reading
+// at once) and a send context that outlives ctx by the grace period.
+func newStopper(ctx context.Context) *stopper {
+	s := &stopper{}
+	s.readCtx, s.stopRead = context.WithCancel(ctx)
+	s.sendCtx, s.stopSend = context.WithCancel(context.WithoutCancel(ctx))
+	return s
+}
+
+// stop ends reading (and, when no request can succeed, sending) once; err,
+// when not nil, is kept as the run's error.
+func (s *stopper) stop(reason StopReason, err error) {
+	if err != nil {
+		s.fatal.CompareAndSwap(nil, err)
+	}
+	s.once.Do(func() {
+		s.why.Store(reason)
+		s.stopRead()
+		if reason == StopAuth || reason == StopUnreachable {
+			s.stopSend()
+		}
+	})
+}
+
+// reason is why the run stopped, "" while it goes on.
+func (s *stopper) reason() StopReason {
+	r, _ := s.why.Load().(StopReason)
+	return r
+}
+
+// err is the error that ended the run, if any.
+func (s *stopper) err() error {
+	err, _ := s.fatal.Load().(error)
+	return err
+}
+
+// stopped reports whether reading has stopped.
+func (s *stopper) stopped() bool { return s.readCtx.Err() != nil }
+
+// release cancels both contexts; the run is over.
+func (s *stopper) release() {
+	s.stopRead()
+	s.stopSend()
+}
+
+// notSentMessage says why rows were not sent after a stop.
+func (s *stopper) notSentMessage(maxErrors int) string {
+	switch s.reason() {
+	case StopInterrupted:
+		return "not sent: the run was interrupted before this row was sent"
+	case StopMaxErrors:
+		return fmt.Sprintf("not sent: the run stopped after --max-errors %d was reached", maxErrors)
+	case StopAuth:
+		return "not sent: authentication failed (the row's data was not checked by the server)"
+	case StopUnreachable:
+		return "not sent: the server was unreachable"
+	default:
+		return "not sent: the run stopped before this row was sent"
+	}
+}
+
+// inFlightMessage is the not_sent message of rows whose request was cut off
+// by a stop: it may have reached the server.
+func (s *stopper) inFlightMessage(maxErrors int) string {
+	if r := s.reason(); r == StopAuth || r == StopUnreachable {
+		return s.notSentMessage(maxErrors)
+	}
+	return "not sent: the run was stopped while this row's request was in flight; it may have been applied, and --resume sends it again"
+}
