@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,11 +16,30 @@ import (
 	"github.com/xonvo/xonvo-import/client"
 )
 
-func newAccountsCmd(env *Env) *cobra.Command {
+// accountWriteOptions are the options of accounts create and update.
+type accountWriteOptions struct {
+	app     *app
+	Conn    connOptions
+	Update  bool
+	ID      string         // update: the account
+	Account client.Account // the file's fields with the flags' on top
+	Replace bool           // update: fields not given may be cleared
+	JSON    bool
+}
+
+// accountStateOptions are the options of accounts pause|unpause|inactivate.
+type accountStateOptions struct {
+	app  *app
+	Conn connOptions
+	Verb string
+	ID   string
+}
+
+func newAccountsCmd(a *app, writeF func(context.Context, *accountWriteOptions) error, stateF func(context.Context, *accountStateOptions) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "accounts", Short: "Create, update, pause, unpause and inactivate accounts"}
-	cmd.AddCommand(newAccountWriteCmd(env, false), newAccountWriteCmd(env, true))
+	cmd.AddCommand(newAccountWriteCmd(a, false, writeF), newAccountWriteCmd(a, true, writeF))
 	for _, name := range []string{"pause", "unpause", "inactivate"} {
-		cmd.AddCommand(newAccountStateCmd(env, name))
+		cmd.AddCommand(newAccountStateCmd(a, name, stateF))
 	}
 	return cmd
 }
@@ -30,7 +50,6 @@ type accountFlags struct {
 	acc        client.Account
 	attributes []string
 	areaCode   int
-	jsonOut    bool
 }
 
 func (f *accountFlags) register(cmd *cobra.Command) {
@@ -48,7 +67,6 @@ func (f *accountFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.acc.Website, "website", "", "website")
 	fl.IntVar(&f.areaCode, "area-code", 0, "area code (a number)")
 	fl.StringArrayVar(&f.attributes, "attribute", nil, "attribute KEY=VALUE (repeatable)")
-	fl.BoolVar(&f.jsonOut, "json", false, `print {"id": N} for machines`)
 }
 
 // account merges the file and the flags that were set.
@@ -112,81 +130,128 @@ func (f *accountFlags) account(cmd *cobra.Command) (client.Account, error) {
 	return acc, nil
 }
 
-func newAccountWriteCmd(env *Env, update bool) *cobra.Command {
+// missingFields names the account fields acc leaves empty: the API's PUT
+// replaces the whole account, so an update without them clears them.
+func missingFields(acc client.Account) []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"name", acc.Name != ""}, {"phoneNumber", acc.PhoneNumber != ""}, {"email", acc.Email != ""},
+		{"description", acc.Description != ""}, {"countryIso3", acc.CountryIso3 != ""}, {"state", acc.State != ""},
+		{"timezone", acc.Timezone != ""}, {"type", acc.Type != ""}, {"attributes", len(acc.Attributes) > 0},
+		{"aiAssistantName", acc.AIAssistantName != ""}, {"website", acc.Website != ""}, {"areaCode", acc.AreaCode != nil},
+	} {
+		if !f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+func newAccountWriteCmd(a *app, update bool, runF func(context.Context, *accountWriteOptions) error) *cobra.Command {
 	f := &accountFlags{}
-	conn := &connFlags{}
+	o := &accountWriteOptions{app: a, Update: update}
 	cmd := &cobra.Command{Use: "create", Short: "Create an account and print its id", Args: cobra.NoArgs}
 	if update {
-		cmd.Use, cmd.Short, cmd.Args = "update ID", "Update an account's fields", cobra.ExactArgs(1)
+		cmd.Use, cmd.Short, cmd.Args = "update ID", "Replace an account's fields (the API's PUT sets every field)", cobra.ExactArgs(1)
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		acc, err := f.account(cmd)
 		if err != nil {
 			return err
 		}
-		c, err := conn.connect(cmd.Context(), env)
-		if err != nil {
-			return fail(err)
-		}
-		defer c.Close()
-		var id int64
+		o.Account = acc
 		if update {
-			if c.sandbox != nil {
-				c.sandbox.CreateAccount(args[0])
+			o.ID = args[0]
+			if missing := missingFields(acc); len(missing) > 0 && !o.Replace {
+				return fmt.Errorf("accounts update replaces the whole account (the API's PUT): %s would be cleared; "+
+					"give every field (e.g. --file with the full account), or add --replace to clear them", strings.Join(missing, ", "))
 			}
-			id, err = c.client.UpdateAccount(cmd.Context(), args[0], acc)
-		} else {
-			id, err = c.client.CreateAccount(cmd.Context(), acc)
 		}
-		if err != nil {
-			return c.apiError(err)
+		if runF != nil {
+			return runF(cmd.Context(), o)
 		}
-		if f.jsonOut {
-			return json.NewEncoder(env.Stdout).Encode(client.AccountID{ID: id})
-		}
-		verb := "created"
-		if update {
-			verb = "updated"
-		}
-		fmt.Fprintf(env.Stdout, "account %d %s\n", id, verb)
-		return nil
+		return runAccountWrite(cmd.Context(), o)
 	}
 	f.register(cmd)
-	conn.register(cmd)
+	cmd.Flags().BoolVar(&o.JSON, "json", false, `print {"id": N} for machines`)
+	if update {
+		cmd.Flags().BoolVar(&o.Replace, "replace", false, "send the update although fields not given will be cleared")
+	}
+	o.Conn.register(cmd)
 	return cmd
 }
 
-func newAccountStateCmd(env *Env, name string) *cobra.Command {
-	conn := &connFlags{}
+func runAccountWrite(ctx context.Context, o *accountWriteOptions) error {
+	env := o.app.env
+	c, err := o.Conn.connect(ctx, env)
+	if err != nil {
+		return fail(err)
+	}
+	defer c.Close()
+	var id int64
+	if o.Update {
+		if c.sandbox != nil {
+			c.sandbox.CreateAccount(o.ID)
+		}
+		id, err = c.client.UpdateAccount(ctx, o.ID, o.Account)
+	} else {
+		id, err = c.client.CreateAccount(ctx, o.Account)
+	}
+	if err != nil {
+		return c.apiError(err)
+	}
+	if o.JSON {
+		return json.NewEncoder(env.Stdout).Encode(client.AccountID{ID: id})
+	}
+	verb := "created"
+	if o.Update {
+		verb = "updated"
+	}
+	fmt.Fprintf(env.Stdout, "account %d %s\n", id, verb)
+	return nil
+}
+
+func newAccountStateCmd(a *app, name string, runF func(context.Context, *accountStateOptions) error) *cobra.Command {
+	o := &accountStateOptions{app: a, Verb: name}
 	cmd := &cobra.Command{
 		Use:   name + " ID",
 		Short: strings.ToUpper(name[:1]) + name[1:] + " an account",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := conn.connect(cmd.Context(), env)
-			if err != nil {
-				return fail(err)
+			o.ID = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), o)
 			}
-			defer c.Close()
-			if c.sandbox != nil {
-				c.sandbox.CreateAccount(args[0])
-			}
-			ctx, id := cmd.Context(), args[0]
-			switch name {
-			case "pause":
-				err = c.client.PauseAccount(ctx, id)
-			case "unpause":
-				err = c.client.UnpauseAccount(ctx, id)
-			default:
-				err = c.client.InactivateAccount(ctx, id)
-			}
-			if err != nil {
-				return c.apiError(err)
-			}
-			fmt.Fprintf(env.Stdout, "account %s: %s done\n", id, name)
-			return nil
+			return runAccountState(cmd.Context(), o)
 		},
 	}
-	conn.register(cmd)
+	o.Conn.register(cmd)
 	return cmd
+}
+
+func runAccountState(ctx context.Context, o *accountStateOptions) error {
+	c, err := o.Conn.connect(ctx, o.app.env)
+	if err != nil {
+		return fail(err)
+	}
+	defer c.Close()
+	if c.sandbox != nil {
+		c.sandbox.CreateAccount(o.ID)
+	}
+	switch o.Verb {
+	case "pause":
+		err = c.client.PauseAccount(ctx, o.ID)
+	case "unpause":
+		err = c.client.UnpauseAccount(ctx, o.ID)
+	default:
+		err = c.client.InactivateAccount(ctx, o.ID)
+	}
+	if err != nil {
+		return c.apiError(err)
+	}
+	fmt.Fprintf(o.app.env.Stdout, "account %s: %s done\n", o.ID, o.Verb)
+	return nil
 }

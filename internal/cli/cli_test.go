@@ -222,7 +222,7 @@ func TestAccountsCommands(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(res.stdout), &created))
 	assert.Equal(t, int64(22), created.ID, "next id above the seeded 18 and 21")
 
-	res = runCLI(t, nil, tg.with("accounts", "update", "22", "--name", "Renamed", "--attribute", "PLAN_ID=PL03")...)
+	res = runCLI(t, nil, tg.with("accounts", "update", "22", "--name", "Renamed", "--attribute", "PLAN_ID=PL03", "--replace")...)
 	require.Equal(t, ExitOK, res.code, res.stderr)
 	assert.Contains(t, res.stdout, "account 22 updated")
 

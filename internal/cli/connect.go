@@ -22,8 +22,8 @@ import (
 
 func termIsTerminal(fd int) bool { return term.IsTerminal(fd) }
 
-// connFlags are the settings of every command that talks to the API.
-type connFlags struct {
+// connOptions are the settings of every command that talks to the API.
+type connOptions struct {
 	url          string
 	username     string
 	passwordFile string
@@ -32,11 +32,9 @@ type connFlags struct {
 	burst        int
 	retries      int
 	timeout      time.Duration
-	logFormat    string
-	quiet        bool
 }
 
-func (f *connFlags) register(cmd *cobra.Command) {
+func (f *connOptions) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.url, "url", "", "API base URL, e.g. https://admin.xonvo.com/api (env XONVO_URL)")
 	fl.StringVar(&f.username, "username", "", "API username (env XONVO_USERNAME)")
@@ -46,12 +44,6 @@ func (f *connFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.burst, "burst", 1, "requests that may go at once before the rate applies")
 	fl.IntVar(&f.retries, "retries", 5, "retries of a request on 429, 5xx, timeouts and connection errors")
 	fl.DurationVar(&f.timeout, "timeout", 60*time.Second, "time limit of one HTTP attempt")
-	registerLogFlags(cmd, &f.logFormat, &f.quiet)
-}
-
-func registerLogFlags(cmd *cobra.Command, format *string, quiet *bool) {
-	cmd.Flags().StringVar(format, "log-format", "text", "log format on stderr: text or json")
-	cmd.Flags().BoolVar(quiet, "quiet", false, "no progress, warnings and errors only")
 }
 
 // newLogger writes slog records to stderr in the chosen format.
@@ -87,7 +79,7 @@ func (c *connection) Close() error {
 }
 
 // connect builds the client from flags and environment (flags win).
-func (f *connFlags) connect(ctx context.Context, env *Env) (*connection, error) {
+func (f *connOptions) connect(ctx context.Context, env *Env) (*connection, error) {
 	opts := []client.Option{
 		client.WithUserAgent(env.Version),
 		client.WithTimeout(f.timeout),

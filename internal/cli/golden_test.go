@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+	"github.com/xonvo/xonvo-import/internal/golden"
+)
 
 // TestValidateGoldenReports pins what a person sees for the sample file with
 // a few of each kind of mistake: one row per input row, the reasons in
@@ -39,14 +37,7 @@ func TestValidateGoldenReports(t *testing.T) {
 			runCLI(t, nil, append(args, tc.extra...)...)
 			got, err := os.ReadFile(out)
 			require.NoError(t, err)
-			path := filepath.Join("testdata", "golden", tc.golden)
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-				require.NoError(t, os.WriteFile(path, got, 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run go test ./internal/cli -run TestValidateGoldenReports -update")
-			assert.Equal(t, string(want), string(got))
+			golden.Assert(t, tc.golden, got)
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -11,10 +12,39 @@ import (
 	"github.com/xonvo/xonvo-import/mapping"
 )
 
-func newLeadsCmd(env *Env) *cobra.Command {
+// leadOpOptions are the options of leads unsubscribe|stop|reset.
+type leadOpOptions struct {
+	runOptions
+	Op         importer.LeadOp
+	Phone      string // one-off
+	Account    string // one-off
+	ExternalID string // one-off
+}
+
+// oneOff reports whether the command acts on one lead given by flags.
+func (o *leadOpOptions) oneOff() bool { return o.Phone != "" || o.Account != "" || o.ExternalID != "" }
+
+// check refuses flag combinations that make no sense (a usage error).
+func (o *leadOpOptions) check() error {
+	switch {
+	case len(o.Files) > 0 && o.oneOff():
+		return errors.New("give a FILE or the one-lead flags, not both")
+	case len(o.Files) == 0 && !o.oneOff():
+		return errors.New("give a FILE, or --phone, or --account with --external-id")
+	case len(o.Files) > 0:
+		return nil
+	case (o.Account == "") != (o.ExternalID == ""):
+		return errors.New("--account and --external-id go together")
+	case o.Op != importer.OpUnsubscribe && o.Account == "":
+		return fmt.Errorf("%s needs --account and --external-id", o.Op)
+	}
+	return nil
+}
+
+func newLeadsCmd(a *app, runF func(context.Context, *leadOpOptions) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "leads", Short: "Unsubscribe, stop or reset leads from a list or one at a time"}
 	for _, op := range []importer.LeadOp{importer.OpUnsubscribe, importer.OpStop, importer.OpReset} {
-		cmd.AddCommand(newLeadOpCmd(env, op))
+		cmd.AddCommand(newLeadOpCmd(a, op, runF))
 	}
 	return cmd
 }
@@ -29,9 +59,8 @@ func leadOpHelp(op importer.LeadOp) string {
 	return "Reset leads so their interaction starts again (account + external id)"
 }
 
-func newLeadOpCmd(env *Env, op importer.LeadOp) *cobra.Command {
-	f := &runFlags{}
-	var phone, account, externalID string
+func newLeadOpCmd(a *app, op importer.LeadOp, runF func(context.Context, *leadOpOptions) error) *cobra.Command {
+	o := &leadOpOptions{runOptions: runOptions{app: a}, Op: op}
 	cmd := &cobra.Command{
 		Use:   string(op) + " [FILE...]",
 		Short: leadOpHelp(op),
@@ -43,39 +72,40 @@ phone/Phone, so an import's report can be fed straight back in. A lead the API d
 know is rejected ("lead not found") and the run goes on (exit 3).
 Without FILE, one lead from --phone, or --account with --external-id.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			oneOff := phone != "" || account != "" || externalID != ""
-			switch {
-			case len(args) > 0 && oneOff:
-				return errors.New("give a FILE or the one-lead flags, not both")
-			case len(args) == 0 && !oneOff:
-				return errors.New("give a FILE, or --phone, or --account with --external-id")
-			case len(args) > 0:
-				return runImport(cmd.Context(), env, f, func(c *connection) importer.Action {
-					return importer.LeadOps{Client: c.clientOrNil(), Op: op}
-				}, args)
+			o.Files = args
+			if err := o.check(); err != nil {
+				return err
 			}
-			return oneLeadOp(cmd, env, f, op, phone, account, externalID)
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runLeadOp(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&f.mapping, "mapping", "", "mapping file (its account, phone and externalId); default: find the columns by header")
-	cmd.Flags().BoolVar(&f.dryRun, "dry-run", false, "check the list and report without sending")
+	cmd.Flags().StringVar(&o.Mapping, "mapping", "", "mapping file (its account, phone and externalId); default: find the columns by header")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "check the list and report without sending")
 	if op == importer.OpUnsubscribe {
-		cmd.Flags().StringVar(&phone, "phone", "", "one lead's phone, e.g. +1333-111-8888")
+		cmd.Flags().StringVar(&o.Phone, "phone", "", "one lead's phone, e.g. +1333-111-8888")
 	}
-	cmd.Flags().StringVar(&account, "account", "", "one lead's account id")
-	cmd.Flags().StringVar(&externalID, "external-id", "", "one lead's external id")
-	f.registerRead(cmd)
-	f.registerSend(cmd)
+	cmd.Flags().StringVar(&o.Account, "account", "", "one lead's account id")
+	cmd.Flags().StringVar(&o.ExternalID, "external-id", "", "one lead's external id")
+	o.registerRead(cmd)
+	o.registerSend(cmd)
 	return cmd
 }
 
-func oneLeadOp(cmd *cobra.Command, env *Env, f *runFlags, op importer.LeadOp, phone, account, externalID string) error {
-	if (account == "") != (externalID == "") {
-		return errors.New("--account and --external-id go together")
+func runLeadOp(ctx context.Context, o *leadOpOptions) error {
+	if len(o.Files) > 0 {
+		return runFiles(ctx, &o.runOptions, func(c *connection) importer.Action {
+			return importer.LeadOps{Client: c.clientOrNil(), Op: o.Op}
+		})
 	}
-	if op != importer.OpUnsubscribe && account == "" {
-		return fmt.Errorf("%s needs --account and --external-id", op)
-	}
+	return oneLeadOp(ctx, o)
+}
+
+func oneLeadOp(ctx context.Context, o *leadOpOptions) error {
+	env := o.app.env
+	op, phone, account, externalID := o.Op, o.Phone, o.Account, o.ExternalID
 	if phone != "" {
 		normal, err := normalisePhone(phone)
 		if err != nil {
@@ -83,12 +113,11 @@ func oneLeadOp(cmd *cobra.Command, env *Env, f *runFlags, op importer.LeadOp, ph
 		}
 		phone = normal
 	}
-	conn, err := f.conn.connect(cmd.Context(), env)
+	conn, err := o.Conn.connect(ctx, env)
 	if err != nil {
 		return fail(err)
 	}
 	defer conn.Close()
-	ctx := cmd.Context()
 	c := conn.client
 	switch {
 	case op == importer.OpStop:

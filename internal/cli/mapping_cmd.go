@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"io"
 
@@ -13,51 +14,66 @@ import (
 // guessRows is how many rows mapping init looks at.
 const guessRows = 1000
 
-func newMappingCmd(env *Env) *cobra.Command {
+// mappingInitOptions are the options of mapping init.
+type mappingInitOptions struct {
+	app       *app
+	File      string
+	Sheet     string
+	Encoding  string
+	Delimiter string
+	Guess     mapping.GuessOptions
+}
+
+func newMappingCmd(a *app, runF func(context.Context, *mappingInitOptions) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "mapping", Short: "Work with mapping files"}
-	var (
-		sheet, encoding, delimiter string
-		opts                       mapping.GuessOptions
-	)
+	o := &mappingInitOptions{app: a}
 	initCmd := &cobra.Command{
 		Use:   "init FILE",
 		Short: "Print a mapping file (YAML) guessed from FILE's header and sample values",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f := runFlags{sheet: sheet, encoding: encoding, delimiter: delimiter}
-			srcOpts, err := f.sourceOptions()
-			if err != nil {
-				return err
+			o.File = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), o)
 			}
-			src, err := source.Open(cmd.Context(), args[0], srcOpts)
-			if err != nil {
-				return fail(err)
-			}
-			defer src.Close()
-			var samples [][]string
-			for len(samples) < guessRows {
-				rec, err := src.Next(cmd.Context())
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					return fail(err)
-				}
-				samples = append(samples, rec.Cells)
-			}
-			out, err := mapping.Guess(src.Header(), samples, opts)
-			if err != nil {
-				return fail(err)
-			}
-			_, err = env.Stdout.Write(out)
-			return err
+			return runMappingInit(cmd.Context(), o)
 		},
 	}
-	initCmd.Flags().StringVar(&sheet, "sheet", "", "XLSX sheet (default the first)")
-	initCmd.Flags().StringVar(&encoding, "encoding", "", "text encoding (default auto)")
-	initCmd.Flags().StringVar(&delimiter, "delimiter", "", "CSV delimiter (default detected)")
-	initCmd.Flags().StringVar(&opts.Region, "region", "US", "default phone region written into the mapping")
-	initCmd.Flags().StringVar(&opts.Timezone, "timezone", "UTC", "timezone written into the mapping for dates")
+	initCmd.Flags().StringVar(&o.Sheet, "sheet", "", "XLSX sheet (default the first visible one)")
+	initCmd.Flags().StringVar(&o.Encoding, "encoding", "", "text encoding (default auto)")
+	initCmd.Flags().StringVar(&o.Delimiter, "delimiter", "", "CSV delimiter (default detected)")
+	initCmd.Flags().StringVar(&o.Guess.Region, "region", "US", "default phone region written into the mapping")
+	initCmd.Flags().StringVar(&o.Guess.Timezone, "timezone", "UTC", "timezone written into the mapping for dates")
 	cmd.AddCommand(initCmd)
 	return cmd
+}
+
+func runMappingInit(ctx context.Context, o *mappingInitOptions) error {
+	ro := runOptions{Sheet: o.Sheet, Encoding: o.Encoding, Delimiter: o.Delimiter}
+	srcOpts, err := ro.sourceOptions()
+	if err != nil {
+		return err
+	}
+	src, err := source.Open(ctx, o.File, srcOpts)
+	if err != nil {
+		return fail(err)
+	}
+	defer src.Close()
+	var samples [][]string
+	for len(samples) < guessRows {
+		rec, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fail(err)
+		}
+		samples = append(samples, rec.Cells)
+	}
+	out, err := mapping.Guess(src.Header(), samples, o.Guess)
+	if err != nil {
+		return fail(err)
+	}
+	_, err = o.app.env.Stdout.Write(out)
+	return err
 }

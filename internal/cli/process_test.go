@@ -2,10 +2,12 @@ package cli
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,18 +19,44 @@ import (
 	"github.com/xonvo/xonvo-import/sandbox"
 )
 
-// buildBinary builds xonvo-import once per test binary run.
+// builtBinary is the binary the signal and crash tests run, built once per
+// test binary run (by the first test that needs it) into a directory
+// TestMain removes.
+var builtBinary = struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}{}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinary.dir != "" {
+		_ = os.RemoveAll(builtBinary.dir)
+	}
+	os.Exit(code)
+}
+
+// buildBinary returns the path of xonvo-import built from this tree.
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "xonvo-import")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Dir = filepath.Join("..", "..")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, string(out))
-	return bin
+	b := &builtBinary
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "xonvo-import-bin-"); b.err != nil {
+			return
+		}
+		b.path = filepath.Join(b.dir, "xonvo-import")
+		cmd := exec.Command("go", "build", "-o", b.path, ".")
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	require.NoError(t, b.err)
+	return b.path
 }
 
 // journalLines counts the lines of the journal at path (0 if absent).

@@ -52,16 +52,19 @@ func startProgress(ctx context.Context, stderr io.Writer, log *slog.Logger, p *i
 	}
 }
 
-// drawBar shows input bytes read (so the ETA is known) with rows in the
-// description.
+// barSteps is the bar's resolution: progress is a fraction of the input
+// read (bytes for text, rows for a sheet, averaged over the inputs).
+const barSteps = 1000
+
+// drawBar shows how much of the input has been read (so the ETA is known)
+// with rows in the description; a spinner when the input's size is unknown.
 func drawBar(ctx context.Context, w io.Writer, p *importer.Progress) {
-	total := p.Total.Load()
-	if total <= 0 {
-		total = -1 // unknown: a spinner
+	total := int64(barSteps)
+	if _, known := p.Fraction(); !known {
+		total = -1
 	}
 	bar := progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(w),
-		progressbar.OptionShowBytes(true),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionThrottle(200*time.Millisecond),
 		progressbar.OptionSetWidth(30),
@@ -79,7 +82,9 @@ func drawBar(ctx context.Context, w io.Writer, p *importer.Progress) {
 			read, sent := p.Read.Load(), p.Sent.Load()
 			rps := float64(read) / max(time.Since(start).Seconds(), 0.001)
 			bar.Describe(formatRows(read, sent, rps))
-			_ = bar.Set64(p.Bytes.Load())
+			if f, known := p.Fraction(); known {
+				_ = bar.Set64(int64(f * barSteps))
+			}
 		}
 	}
 }

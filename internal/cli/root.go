@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -19,33 +20,18 @@ type Env struct {
 	Version        string
 }
 
-// Exit codes of CONTRACT.md.
-const (
-	ExitOK          = 0
-	ExitFailed      = 1
-	ExitUsage       = 2
-	ExitRowsNotSent = 3
-	ExitMaxErrors   = 4
-	ExitInterrupted = 130
-)
-
-// exitError carries a command's exit code; err, when set, is printed.
-type exitError struct {
-	code int
-	err  error
+// app is what every command shares: the process environment and the flags
+// of the root (log format, quiet), which every command accepts.
+type app struct {
+	env       *Env
+	logFormat string
+	quiet     bool
 }
 
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit %d", e.code)
-	}
-	return e.err.Error()
+// logger writes slog records to stderr in the chosen format.
+func (a *app) logger() (*slog.Logger, error) {
+	return newLogger(a.env.Stderr, a.logFormat, a.quiet)
 }
-
-func (e *exitError) Unwrap() error { return e.err }
-
-// fail makes err a run failure (exit 1).
-func fail(err error) error { return &exitError{code: ExitFailed, err: err} }
 
 // Main runs the command line and returns the process exit code.
 func Main(ctx context.Context, env Env) int {
@@ -55,29 +41,41 @@ func Main(ctx context.Context, env Env) int {
 	if env.Version == "" {
 		env.Version = "dev"
 	}
-	root := newRoot(&env)
+	a := &app{env: &env}
+	root := newRoot(a)
 	root.SetArgs(env.Args)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetIn(env.Stdin)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return ExitOK
+	code := exitCodeOf(err)
+	if err != nil {
+		a.printError(err, code)
 	}
-	var ee *exitError
-	if errors.As(err, &ee) {
-		if ee.err != nil {
-			fmt.Fprintf(env.Stderr, "xonvo-import: %v\n", ee.err)
-		}
-		return ee.code
-	}
-	// Anything cobra returns itself is a usage problem: unknown flag or
-	// command, wrong number of arguments.
-	fmt.Fprintf(env.Stderr, "xonvo-import: %v\nRun 'xonvo-import --help' for usage.\n", err)
-	return ExitUsage
+	return code
 }
 
-func newRoot(env *Env) *cobra.Command {
+// printError writes the error that ended the command: as text, or as one
+// JSON line with --log-format json so that every stderr line parses.
+func (a *app) printError(err error, code int) {
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return
+	}
+	msg := err.Error()
+	if a.logFormat == "json" {
+		log := slog.New(slog.NewJSONHandler(a.env.Stderr, nil))
+		log.Error(msg, "exit_code", code)
+		return
+	}
+	if code == ExitUsage {
+		fmt.Fprintf(a.env.Stderr, "xonvo-import: %s\nRun 'xonvo-import --help' for usage.\n", msg)
+		return
+	}
+	fmt.Fprintf(a.env.Stderr, "xonvo-import: %s\n", msg)
+}
+
+func newRoot(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "xonvo-import",
 		Short: "Load sales leads from CSV and XLSX files into XONVO",
@@ -86,19 +84,21 @@ mapping file, validates each row, sends valid rows to the XONVO External API in
 batches by account, and writes a report with one row per input row.
 
 Try it with no credentials:  xonvo-import import samples/leads.csv --mapping samples/mapping.yaml --sandbox`,
-		Version:       env.Version,
+		Version:       a.env.Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format on stderr: text or json (json also prints the summary as one JSON object)")
+	root.PersistentFlags().BoolVar(&a.quiet, "quiet", false, "no progress, warnings and errors only")
 	root.AddCommand(
-		newImportCmd(env, false),
-		newImportCmd(env, true),
-		newMappingCmd(env),
-		newSandboxCmd(env),
-		newAgentsCmd(env),
-		newLeadsCmd(env),
-		newAccountsCmd(env),
-		newStatsCmd(env),
+		newImportCmd(a, false, nil),
+		newImportCmd(a, true, nil),
+		newMappingCmd(a, nil),
+		newSandboxCmd(a, nil),
+		newAgentsCmd(a, nil),
+		newLeadsCmd(a, nil),
+		newAccountsCmd(a, nil, nil),
+		newStatsCmd(a, nil, nil),
 	)
 	return root
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -11,16 +12,31 @@ import (
 	"github.com/xonvo/xonvo-import/importer"
 )
 
-func newStatsCmd(env *Env) *cobra.Command {
+// statsAccountOptions are the options of stats account.
+type statsAccountOptions struct {
+	app      *app
+	Conn     connOptions
+	Account  string
+	From, To string // as given, for the printout
+	FromT    time.Time
+	ToT      time.Time
+	Timezone string
+	JSON     bool
+}
+
+// statsLeadsOptions are the options of stats leads.
+type statsLeadsOptions struct {
+	runOptions
+}
+
+func newStatsCmd(a *app, accountF func(context.Context, *statsAccountOptions) error, leadsF func(context.Context, *statsLeadsOptions) error) *cobra.Command {
 	cmd := &cobra.Command{Use: "stats", Short: "Account and lead statistics"}
-	cmd.AddCommand(newStatsAccountCmd(env), newStatsLeadsCmd(env))
+	cmd.AddCommand(newStatsAccountCmd(a, accountF), newStatsLeadsCmd(a, leadsF))
 	return cmd
 }
 
-func newStatsAccountCmd(env *Env) *cobra.Command {
-	conn := &connFlags{}
-	var from, to, tz string
-	var jsonOut bool
+func newStatsAccountCmd(a *app, runF func(context.Context, *statsAccountOptions) error) *cobra.Command {
+	o := &statsAccountOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "account ID",
 		Short: "Print an account's statistics for a time window",
@@ -29,53 +45,68 @@ func newStatsAccountCmd(env *Env) *cobra.Command {
 --timezone. Without them the API's default window applies.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			loc, err := time.LoadLocation(tz)
-			if err != nil {
-				return fmt.Errorf("--timezone %q: %w", tz, err)
-			}
-			fromT, err := parseWhen("--from", from, loc)
-			if err != nil {
+			o.Account = args[0]
+			if err := o.parseWindow(); err != nil {
 				return err
 			}
-			toT, err := parseWhen("--to", to, loc)
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), o)
 			}
-			if !fromT.IsZero() && !toT.IsZero() && toT.Before(fromT) {
-				return fmt.Errorf("--to %s is before --from %s", to, from)
-			}
-			c, err := conn.connect(cmd.Context(), env)
-			if err != nil {
-				return fail(err)
-			}
-			defer c.Close()
-			if c.sandbox != nil {
-				c.sandbox.CreateAccount(args[0])
-			}
-			st, err := c.client.AccountStatistics(cmd.Context(), args[0], fromT, toT)
-			if err != nil {
-				return c.apiError(err)
-			}
-			if jsonOut {
-				return json.NewEncoder(env.Stdout).Encode(st)
-			}
-			tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "account\t%s\n", args[0])
-			fmt.Fprintf(tw, "window\t%s – %s\n", orAll(from), orAll(to))
-			fmt.Fprintf(tw, "leads\t%d\n", st.LeadCount)
-			fmt.Fprintf(tw, "unsubscribed\t%d\n", st.UnsubscribeCount)
-			fmt.Fprintf(tw, "delivered\t%d\n", st.DeliveredCount)
-			fmt.Fprintf(tw, "engaged\t%d\n", st.EngagedCount)
-			fmt.Fprintf(tw, "ctr\t%g\n", st.CTR)
-			return tw.Flush()
+			return runStatsAccount(cmd.Context(), o)
 		},
 	}
-	cmd.Flags().StringVar(&from, "from", "", "window start: ISO-8601 with offset, or a date")
-	cmd.Flags().StringVar(&to, "to", "", "window end: ISO-8601 with offset, or a date")
-	cmd.Flags().StringVar(&tz, "timezone", "UTC", "timezone of plain dates")
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the API's JSON")
-	conn.register(cmd)
+	cmd.Flags().StringVar(&o.From, "from", "", "window start: ISO-8601 with offset, or a date")
+	cmd.Flags().StringVar(&o.To, "to", "", "window end: ISO-8601 with offset, or a date")
+	cmd.Flags().StringVar(&o.Timezone, "timezone", "UTC", "timezone of plain dates")
+	cmd.Flags().BoolVar(&o.JSON, "json", false, "print the API's JSON")
+	o.Conn.register(cmd)
 	return cmd
+}
+
+// parseWindow reads --from and --to (a usage error when they don't parse).
+func (o *statsAccountOptions) parseWindow() error {
+	loc, err := time.LoadLocation(o.Timezone)
+	if err != nil {
+		return fmt.Errorf("--timezone %q: %w", o.Timezone, err)
+	}
+	if o.FromT, err = parseWhen("--from", o.From, loc); err != nil {
+		return err
+	}
+	if o.ToT, err = parseWhen("--to", o.To, loc); err != nil {
+		return err
+	}
+	if !o.FromT.IsZero() && !o.ToT.IsZero() && o.ToT.Before(o.FromT) {
+		return fmt.Errorf("--to %s is before --from %s", o.To, o.From)
+	}
+	return nil
+}
+
+func runStatsAccount(ctx context.Context, o *statsAccountOptions) error {
+	env := o.app.env
+	c, err := o.Conn.connect(ctx, env)
+	if err != nil {
+		return fail(err)
+	}
+	defer c.Close()
+	if c.sandbox != nil {
+		c.sandbox.CreateAccount(o.Account)
+	}
+	st, err := c.client.AccountStatistics(ctx, o.Account, o.FromT, o.ToT)
+	if err != nil {
+		return c.apiError(err)
+	}
+	if o.JSON {
+		return json.NewEncoder(env.Stdout).Encode(st)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "account\t%s\n", o.Account)
+	fmt.Fprintf(tw, "window\t%s – %s\n", orAll(o.From), orAll(o.To))
+	fmt.Fprintf(tw, "leads\t%d\n", st.LeadCount)
+	fmt.Fprintf(tw, "unsubscribed\t%d\n", st.UnsubscribeCount)
+	fmt.Fprintf(tw, "delivered\t%d\n", st.DeliveredCount)
+	fmt.Fprintf(tw, "engaged\t%d\n", st.EngagedCount)
+	fmt.Fprintf(tw, "ctr\t%g\n", st.CTR)
+	return tw.Flush()
 }
 
 func orAll(s string) string {
@@ -102,20 +133,24 @@ func parseWhen(flag, s string, loc *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%s %q: want ISO-8601 with an offset (2022-02-20T01:30:00-05:00) or a date (2022-02-20)", flag, s)
 }
 
-func newStatsLeadsCmd(env *Env) *cobra.Command {
-	f := &runFlags{}
+func newStatsLeadsCmd(a *app, runF func(context.Context, *statsLeadsOptions) error) *cobra.Command {
+	o := &statsLeadsOptions{runOptions: runOptions{app: a}}
 	cmd := &cobra.Command{
 		Use:   "leads FILE...",
 		Short: "Fetch each lead's statistics (account + external id per row) into a report",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runImport(cmd.Context(), env, f, func(c *connection) importer.Action {
+			o.Files = args
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return runFiles(cmd.Context(), &o.runOptions, func(c *connection) importer.Action {
 				return importer.LeadStats{Client: c.clientOrNil()}
-			}, args)
+			})
 		},
 	}
-	cmd.Flags().StringVar(&f.mapping, "mapping", "", "mapping file (its account and externalId); default: find the columns by header")
-	f.registerRead(cmd)
-	f.registerSend(cmd)
+	cmd.Flags().StringVar(&o.Mapping, "mapping", "", "mapping file (its account and externalId); default: find the columns by header")
+	o.registerRead(cmd)
+	o.registerSend(cmd)
 	return cmd
 }

@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"runtime/pprof"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/xonvo/xonvo-import/importer"
+	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/source"
+)
+
+// runOptions are the options of every command that reads files and writes a
+// per-row report (import, validate, agents import, leads, stats leads); each
+// command's own options struct embeds them.
+type runOptions struct {
+	app         *app
+	Files       []string
+	Mapping     string
+	Report      string
+	SummaryJSON string
+	BatchSize   int
+	BatchBytes  int
+	Concurrency int
+	MaxErrors   int
+	Resume      bool
+	DryRun      bool
+	Payloads    string
+	Sheet       string
+	Encoding    string
+	Delimiter   string
+	CPUProfile  string
+	Conn        connOptions
+}
+
+// registerRead adds the flags of reading and reporting.
+func (o *runOptions) registerRead(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&o.Report, "report", "", "per-row report: .csv, .jsonl or .xlsx (default <first input>.report.csv in the current directory)")
+	fl.StringVar(&o.SummaryJSON, "summary-json", "", "also write the run summary as JSON to this path")
+	fl.StringVar(&o.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the first)")
+	fl.StringVar(&o.Encoding, "encoding", "", "text encoding: auto, utf-8, utf-16, windows-1252, iso-8859-1 (default auto)")
+	fl.StringVar(&o.Delimiter, "delimiter", "", "CSV delimiter: one character or tab (default detected among , ; tab |)")
+	fl.IntVar(&o.MaxErrors, "max-errors", 0, "stop once this many rows are invalid, duplicate, rejected or failed (exit 4); 0 = no limit")
+	fl.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run (for performance work)")
+	_ = fl.MarkHidden("cpuprofile")
+}
+
+// registerSend adds the flags of sending.
+func (o *runOptions) registerSend(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.IntVar(&o.Concurrency, "concurrency", importer.DefaultConcurrency, "requests in flight at once")
+	fl.BoolVar(&o.Resume, "resume", false, "skip rows the journal beside the report confirms as sent, send the rest")
+	o.Conn.register(cmd)
+}
+
+func (o *runOptions) sourceOptions() (source.Options, error) {
+	so := source.Options{Sheet: o.Sheet, Encoding: o.Encoding}
+	if o.Delimiter != "" {
+		d, err := source.DelimiterFromName(o.Delimiter)
+		if err != nil {
+			return so, err
+		}
+		so.Delimiter = d
+	}
+	return so, nil
+}
+
+// reportPath is --report, else <first input>.report.csv here.
+func (o *runOptions) reportPath() string {
+	if o.Report != "" {
+		return o.Report
+	}
+	base := filepath.Base(o.Files[0])
+	return strings.TrimSuffix(base, filepath.Ext(base)) + ".report.csv"
+}
+
+// loadMapping reads --mapping, or without one finds the key columns of a
+// list (account, external id, phone) by their headers.
+func (o *runOptions) loadMapping(ctx context.Context, so source.Options) (*mapping.Config, error) {
+	if o.Mapping != "" {
+		return mapping.Load(o.Mapping)
+	}
+	hdr, err := source.ReadHeader(ctx, o.Files[0], so)
+	if err != nil {
+		return nil, err
+	}
+	return mapping.KeysConfig(hdr)
+}
+
+// runFiles is the shared body of every file-driven command: action makes
+// the command's action from the connection (nil in a dry run).
+func runFiles(ctx context.Context, o *runOptions, action func(*connection) importer.Action) error {
+	env := o.app.env
+	log, err := o.app.logger()
+	if err != nil {
+		return err
+	}
+	srcOpts, err := o.sourceOptions()
+	if err != nil {
+		return err
+	}
+	cfg, err := o.loadMapping(ctx, srcOpts)
+	if err != nil {
+		return fail(err)
+	}
+	var conn *connection
+	if !o.DryRun {
+		if conn, err = o.Conn.connect(ctx, env); err != nil {
+			return fail(err)
+		}
+		defer conn.Close()
+	}
+	opts := importer.Options{
+		Files: o.Files, Mapping: cfg, Action: action(conn), DryRun: o.DryRun,
+		ReportPath: o.reportPath(), PayloadsPath: o.Payloads,
+		BatchRows: o.BatchSize, BatchBytes: o.BatchBytes, Concurrency: o.Concurrency,
+		MaxErrors: o.MaxErrors, Resume: o.Resume, Source: srcOpts, Logger: log,
+		Progress: &importer.Progress{},
+	}
+	if conn != nil && conn.sandbox != nil {
+		opts.OnNewAccount = conn.sandbox.CreateAccount
+	}
+	if o.DryRun && env.Getenv("GOGC") == "" {
+		// A dry run's live heap is mostly the pointer-free duplicate table,
+		// so collecting at 1.5x instead of 2x it costs no measurable CPU and
+		// keeps a million-row run near 80 MB instead of 97 MB. Sending keeps
+		// the default: its live heap is pointer-rich in-flight batches, where
+		// the same setting cost a third of the throughput (BENCHMARKS.md).
+		defer debug.SetGCPercent(debug.SetGCPercent(50))
+	}
+	if o.CPUProfile != "" {
+		stop, err := startCPUProfile(o.CPUProfile)
+		if err != nil {
+			return fail(err)
+		}
+		defer stop()
+	}
+	stopProgress := startProgress(ctx, env.Stderr, log, opts.Progress, o.app.quiet)
+	summary, runErr := importer.Run(ctx, opts)
+	stopProgress()
+	return o.finish(conn, opts.ReportPath, summary, runErr)
+}
+
+// finish prints the summary and turns the outcome into an exit code.
+func (o *runOptions) finish(conn *connection, report string, summary reports.Summary, runErr error) error {
+	env := o.app.env
+	code := runExitCode(summary, runErr)
+	if summary.Rows > 0 || runErr == nil {
+		_ = summary.WriteText(env.Stdout)
+		fmt.Fprintf(env.Stdout, "report: %s\n", report)
+		if o.SummaryJSON != "" {
+			if err := writeSummaryJSON(o.SummaryJSON, summary); err != nil {
+				fmt.Fprintf(env.Stderr, "xonvo-import: write --summary-json: %v\n", err)
+			}
+		}
+	}
+	if conn != nil && conn.sandbox != nil {
+		printSandbox(env.Stdout, conn)
+	}
+	if runErr != nil && conn != nil && errors.Is(runErr, importer.ErrAuthFailed) {
+		runErr = fmt.Errorf("authentication failed (%s): %w", conn.origin, runErr)
+	}
+	if code == ExitOK {
+		return nil
+	}
+	if code == ExitInterrupted && runErr == nil {
+		runErr = errors.New("interrupted: the report and the journal are written; run again with --resume to send the rest")
+	}
+	return &exitError{code: code, err: runErr}
+}
+
+func writeSummaryJSON(path string, summary reports.Summary) error {
+	b, err := summary.MarshalJSON()
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(path), 0o755)
+	}
+	if err == nil {
+		err = reports.WriteFileAtomic(path, append(b, '\n'), 0o600)
+	}
+	return err
+}
+
+// printSandbox tells what the embedded sandbox holds after a run.
+func printSandbox(w io.Writer, conn *connection) {
+	perAccount := map[string]int{}
+	for _, l := range conn.sandbox.Leads() {
+		perAccount[l.AccountID]++
+	}
+	ids := make([]string, 0, len(perAccount))
+	for id := range perAccount {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	fmt.Fprintf(w, "sandbox holds %d lead(s)", len(conn.sandbox.Leads()))
+	for i, id := range ids {
+		sep := ", "
+		if i == 0 {
+			sep = ": "
+		}
+		fmt.Fprintf(w, "%saccount %s: %d", sep, id, perAccount[id])
+	}
+	fmt.Fprintln(w)
+}
+
+// startCPUProfile profiles the run into path until the returned func runs.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
+}
