@@ -14,9 +14,13 @@ build:
 test:
 	$(GO) test -race -count=1 ./...
 
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) mod tidy -diff
+	$(STATICCHECK) ./...
 
 demo:
 	@mkdir -p out
