@@ -103,7 +103,7 @@ func checkPhone(at place, field, v string) error {
 	if err := checkText(at, field, v, maxPhoneLen); err != nil {
 		return err
 	}
-	if strings.IndexAny(v, "0123456789") < 0 {
+	if !strings.ContainsAny(v, "0123456789") {
 		return badRequest("%s: %s has no digits", at.at(field), quoteValue(v))
 	}
 	return nil
