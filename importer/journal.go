@@ -6,10 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"syscall"
 )
 
 // journalVersion names the journal's format in its header line.
 const journalVersion = "xonvo-import-journal/1"
+
+// journalPerm is the journal's mode: it names the input files.
+const journalPerm = 0o600
 
 // InputFingerprint ties a journal to one input file.
 type InputFingerprint struct {
@@ -113,29 +118,55 @@ func readJournal(path string) (journalContent, error) {
 	return jc, sc.Err()
 }
 
-// createJournal starts a new journal, replacing any old one.
+// createJournal starts a new journal, replacing any old one. The header is
+// written to a new private file beside it, fsynced and renamed into place:
+// a link planted at the journal's path is replaced, never written through,
+// and the journal is 0600 whatever an old one's mode was.
 func createJournal(path string, hdr journalHeader) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create journal: %w", err)
 	}
+	fail := func(err error) (*journal, error) {
+		f.Close()
+		_ = os.Remove(f.Name())
+		return nil, err
+	}
 	hdr.Journal = journalVersion
 	line, _ := json.Marshal(hdr)
+	if err := f.Chmod(journalPerm); err != nil {
+		return fail(fmt.Errorf("create journal: %w", err))
+	}
 	if _, err := f.Write(append(line, '\n')); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("write journal: %w", err)
+		return fail(fmt.Errorf("write journal: %w", err))
 	}
 	if err := f.Sync(); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("sync journal: %w", err)
+		return fail(fmt.Errorf("sync journal: %w", err))
 	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fail(fmt.Errorf("create journal: %w", err))
+	}
+	syncDir(dir)
 	return startJournal(f), nil
 }
 
-// appendJournal reopens an existing journal to go on after a resume.
+// appendJournal reopens an existing journal to go on after a resume. It
+// refuses a symbolic link rather than append through it, and makes an old
+// journal private.
 func appendJournal(path string) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, journalPerm)
+	if errors.Is(err, syscall.ELOOP) {
+		return nil, fmt.Errorf("open journal: %s is a symbolic link; refusing to write through it", path)
+	}
 	if err != nil {
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	if err := f.Chmod(journalPerm); err != nil {
+		f.Close()
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
 	// A torn last line from a crash would glue onto the next entry: start
@@ -145,6 +176,17 @@ func appendJournal(path string) (*journal, error) {
 		return nil, fmt.Errorf("write journal: %w", err)
 	}
 	return startJournal(f), nil
+}
+
+// syncDir makes a rename durable; best effort, as some file systems cannot
+// sync a directory.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	_ = d.Sync()
+	_ = d.Close()
 }
 
 // confirm records items as sent and calls then once that is on disk.

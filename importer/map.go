@@ -71,7 +71,7 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 		if ms.confirmed.has(it.fileIdx, it.Row) {
 			return verdict{reports.StatusAlreadySent, "confirmed sent by the interrupted run"}
 		}
-		return verdict{reports.StatusNotSent, ms.stop.notSentMessage(ms.fin.maxErrors)}
+		return verdict{reports.StatusNotSent, ms.stop.notSentMessage(ms.fin.limits)}
 	}
 	if rec.Problem != "" {
 		return verdict{reports.StatusInvalid, rec.Problem}

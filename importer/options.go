@@ -2,6 +2,7 @@ package importer
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -34,6 +35,9 @@ type Options struct {
 	Window       int
 	Concurrency  int
 	MaxErrors    int
+	// MaxErrorRate (0–1) stops the run once more than this share of the
+	// rows so far had errors, checked from the 1,000th row and at the end.
+	MaxErrorRate float64
 	Resume       bool
 	// Grace is how long in-flight requests may finish after an interrupt.
 	Grace  time.Duration
@@ -68,6 +72,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
+	}
+	if o.MaxErrorRate < 0 || o.MaxErrorRate > 1 {
+		return fmt.Errorf("--max-error-rate %g: want a share from 0 to 1", o.MaxErrorRate)
 	}
 	if o.Grace <= 0 {
 		o.Grace = DefaultGrace

@@ -13,11 +13,16 @@ type finisher struct {
 	coll      *collector
 	progress  *Progress
 	stop      *stopper
-	maxErrors int
+	limits    limits
 	errorRows atomic.Int64 // invalid, duplicate, rejected and failed rows
+	doneRows  atomic.Int64 // rows finished, for --max-error-rate
 	width     int          // the report's original columns
 	extra     int          // columns the action adds after them
 }
+
+// minRowsForRate is how many rows must be done before --max-error-rate is
+// checked: a few bad rows at the top of a file say little about the rest.
+const minRowsForRate = 1000
 
 // result is it's report row with status and msg (the item's own warnings
 // follow msg).
@@ -34,15 +39,25 @@ func (f *finisher) result(it *Item, status reports.Status, msg string) reports.R
 // finish reports it with status and msg through ob.
 func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg string) {
 	f.progress.Done.Add(1)
+	done := f.doneRows.Add(1)
 	switch status {
 	case reports.StatusSent:
 		f.progress.Sent.Add(1)
 	case reports.StatusInvalid, reports.StatusDuplicate, reports.StatusRejected, reports.StatusFailed:
-		if n := f.errorRows.Add(1); f.maxErrors > 0 && n == int64(f.maxErrors) {
+		if n := f.errorRows.Add(1); f.limits.maxErrors > 0 && n == int64(f.limits.maxErrors) {
 			f.stop.stop(StopMaxErrors, nil)
 		}
 	}
+	if done >= minRowsForRate && f.overRate(done) {
+		f.stop.stop(StopMaxErrorRate, nil)
+	}
 	ob.add(it.seq, f.result(it, status, msg))
+}
+
+// overRate reports whether more than --max-error-rate of done rows had
+// errors.
+func (f *finisher) overRate(done int64) bool {
+	return f.limits.maxErrorRate > 0 && done > 0 && float64(f.errorRows.Load()) > f.limits.maxErrorRate*float64(done)
 }
 
 // finishAll reports every item with the same status and message.
@@ -56,7 +71,7 @@ func (f *finisher) finishAll(items []*Item, status reports.Status, msg string) {
 
 // notSent reports items not sent because the run stopped.
 func (f *finisher) notSent(items []*Item) {
-	f.finishAll(items, reports.StatusNotSent, f.stop.notSentMessage(f.maxErrors))
+	f.finishAll(items, reports.StatusNotSent, f.stop.notSentMessage(f.limits))
 }
 
 func joinMessage(a, b string) string {

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,13 +105,63 @@ func TestResumeWithADamagedJournal(t *testing.T) {
 	}
 }
 
-func TestJournalIsPrivate(t *testing.T) {
-	clock := newFakeClock()
-	srv := newSandbox(t, sandbox.Options{Now: clock.Now})
-	opts := baseOptions(t, []string{genCSV(t, 5, 1)}, BulkLeads{Client: newTestClient(t, srv, clock)})
-	_, err := Run(context.Background(), opts)
-	require.NoError(t, err)
-	st, err := os.Stat(journalPath(opts.ReportPath))
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+func TestJournalIsPrivateAndFollowsNoLink(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, journal string) (target string)
+		resume  bool
+		wantErr string
+	}{
+		{name: "new journal"},
+		{name: "a link planted at the journal is replaced, its target untouched", prepare: func(t *testing.T, journal string) string {
+			target := filepath.Join(t.TempDir(), "victim")
+			require.NoError(t, os.WriteFile(target, []byte("keep"), 0o644))
+			require.NoError(t, os.Symlink(target, journal))
+			return target
+		}},
+		{name: "resume refuses to append through a link", resume: true, wantErr: "symbolic link", prepare: func(t *testing.T, journal string) string {
+			// A real journal of this run moved away, a link in its place.
+			target := filepath.Join(t.TempDir(), "victim")
+			require.NoError(t, os.Rename(journal, target))
+			require.NoError(t, os.Symlink(target, journal))
+			return ""
+		}},
+		{name: "an old world-writable journal becomes private on resume", resume: true, prepare: func(t *testing.T, journal string) string {
+			require.NoError(t, os.Chmod(journal, 0o666))
+			return ""
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			srv := newSandbox(t, sandbox.Options{Now: clock.Now})
+			opts := baseOptions(t, []string{genCSV(t, 5, 1)}, BulkLeads{Client: newTestClient(t, srv, clock)})
+			journal := journalPath(opts.ReportPath)
+			if tc.resume { // a first, completed run leaves its journal
+				_, err := Run(context.Background(), opts)
+				require.NoError(t, err)
+				opts.Resume = true
+			}
+			var target string
+			if tc.prepare != nil {
+				target = tc.prepare(t, journal)
+			}
+			_, err := Run(context.Background(), opts)
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			st, err := os.Lstat(journal)
+			require.NoError(t, err)
+			assert.True(t, st.Mode().IsRegular(), "the journal is a file of its own")
+			assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+			if target != "" {
+				b, err := os.ReadFile(target)
+				require.NoError(t, err)
+				assert.Equal(t, "keep", string(b))
+			}
+		})
+	}
 }

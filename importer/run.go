@@ -61,7 +61,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	stop := newStopper(ctx)
 	defer stop.release()
 	go graceOnInterrupt(ctx, stop, opts.Grace)
-	fin := &finisher{progress: opts.Progress, stop: stop, maxErrors: opts.MaxErrors,
+	fin := &finisher{progress: opts.Progress, stop: stop, limits: limits{opts.MaxErrors, opts.MaxErrorRate},
 		width: set.width(), extra: len(opts.Action.ExtraColumns())}
 	fin.coll = startCollector(w, func(err error) { stop.stop(StopFatal, err) })
 
@@ -91,6 +91,9 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	}
 	summary.Duration = time.Since(start)
 	summary.Stopped = stop.reason()
+	if summary.Stopped == "" && fin.overRate(entered) {
+		summary.Stopped = StopMaxErrorRate // the check at the end
+	}
 
 	runErr := errors.Join(readErr, collErr, stop.err())
 	if runErr != nil && summary.Stopped == "" {

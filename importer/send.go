@@ -17,6 +17,7 @@ type sender struct {
 	fin     *finisher
 	journal *journal
 	reached atomic.Bool // some request got an HTTP response
+	streak  failStreak
 
 	requests, retries, resends, splits, bytes atomic.Int64
 }
@@ -50,7 +51,12 @@ func (s *sender) send(items []*Item) {
 	if facts.answered() {
 		s.reached.Store(true)
 	}
-	switch classify(facts) {
+	out := classify(facts)
+	switch out {
+	case outSent, outSplit, outRejected:
+		s.streak.handled()
+	}
+	switch out {
 	case outSent:
 		s.journal.confirm(items, func(jerr error) {
 			if jerr != nil {
@@ -73,15 +79,26 @@ func (s *sender) send(items []*Item) {
 		s.fin.finishAll(items, reports.StatusRejected, msg)
 	case outStopAuth:
 		s.stop.stop(StopAuth, fmt.Errorf("%w: %w", ErrAuthFailed, err))
-		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.maxErrors))
+		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
 	case outInFlight:
-		s.fin.finishAll(items, reports.StatusNotSent, s.stop.inFlightMessage(s.fin.maxErrors))
+		s.fin.finishAll(items, reports.StatusNotSent, s.stop.inFlightMessage(s.fin.limits))
 	case outStopUnreachable:
 		s.stop.stop(StopUnreachable, fmt.Errorf("%w: %w", ErrUnreachable, err))
 		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))
 	case outFailed:
 		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))
+		if stopErr := s.streak.failed(failCode(facts)); stopErr != nil {
+			s.stop.stop(StopServerFailing, stopErr)
+		}
 	}
+}
+
+// failCode names what a failed request's last attempt got.
+func failCode(f callFacts) string {
+	if f.status != 0 {
+		return fmt.Sprint(f.status)
+	}
+	return "no response"
 }
 
 func gaveUp(attempts int, err error) string {

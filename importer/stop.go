@@ -13,11 +13,13 @@ type StopReason = string
 
 // The reasons a run stops early.
 const (
-	StopInterrupted StopReason = "interrupted"
-	StopMaxErrors   StopReason = "max-errors"
-	StopAuth        StopReason = "auth"
-	StopUnreachable StopReason = "unreachable"
-	StopFatal       StopReason = "fatal"
+	StopInterrupted   StopReason = "interrupted"
+	StopMaxErrors     StopReason = "max-errors"
+	StopMaxErrorRate  StopReason = "max-error-rate"
+	StopAuth          StopReason = "auth"
+	StopUnreachable   StopReason = "unreachable"
+	StopServerFailing StopReason = "server-failing"
+	StopFatal         StopReason = "fatal"
 )
 
 // ErrAuthFailed wraps the API's refusal of the credentials.
@@ -25,6 +27,10 @@ var ErrAuthFailed = errors.New("authentication failed")
 
 // ErrUnreachable means no request of the run got through to the server.
 var ErrUnreachable = errors.New("server unreachable")
+
+// ErrServerFailing means batch after batch failed after every retry: the
+// run stops rather than spend hours failing every row.
+var ErrServerFailing = errors.New("server failing")
 
 // stopper is a run's stop state: reading stops at the first stop; sending
 // stops too when nothing more can be sent (refused credentials, no server).
@@ -57,10 +63,16 @@ func (s *stopper) stop(reason StopReason, err error) {
 	s.once.Do(func() {
 		s.why.Store(reason)
 		s.stopRead()
-		if reason == StopAuth || reason == StopUnreachable {
+		if stopsSending(reason) {
 			s.stopSend()
 		}
 	})
+}
+
+// stopsSending reports whether no request can succeed after a stop for
+// reason: then requests in flight are cut off too, not given their retries.
+func stopsSending(reason StopReason) bool {
+	return reason == StopAuth || reason == StopUnreachable || reason == StopServerFailing
 }
 
 // reason is why the run stopped, "" while it goes on.
@@ -84,13 +96,23 @@ func (s *stopper) release() {
 	s.stopSend()
 }
 
+// limits are the error limits a run stops at, for messages.
+type limits struct {
+	maxErrors    int
+	maxErrorRate float64
+}
+
 // notSentMessage says why rows were not sent after a stop.
-func (s *stopper) notSentMessage(maxErrors int) string {
+func (s *stopper) notSentMessage(l limits) string {
 	switch s.reason() {
 	case StopInterrupted:
 		return "not sent: the run was interrupted before this row was sent"
 	case StopMaxErrors:
-		return fmt.Sprintf("not sent: the run stopped after --max-errors %d was reached", maxErrors)
+		return fmt.Sprintf("not sent: the run stopped after --max-errors %d was reached", l.maxErrors)
+	case StopMaxErrorRate:
+		return fmt.Sprintf("not sent: the run stopped when more than %g of the rows so far had errors (--max-error-rate)", l.maxErrorRate)
+	case StopServerFailing:
+		return "not sent: the run stopped because the server kept failing; rerun later with --resume"
 	case StopAuth:
 		return "not sent: authentication failed (the row's data was not checked by the server)"
 	case StopUnreachable:
@@ -102,9 +124,9 @@ func (s *stopper) notSentMessage(maxErrors int) string {
 
 // inFlightMessage is the not_sent message of rows whose request was cut off
 // by a stop: it may have reached the server.
-func (s *stopper) inFlightMessage(maxErrors int) string {
-	if r := s.reason(); r == StopAuth || r == StopUnreachable {
-		return s.notSentMessage(maxErrors)
+func (s *stopper) inFlightMessage(l limits) string {
+	if stopsSending(s.reason()) {
+		return s.notSentMessage(l)
 	}
 	return "not sent: the run was stopped while this row's request was in flight; it may have been applied, and --resume sends it again"
 }

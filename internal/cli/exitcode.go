@@ -15,7 +15,7 @@ const (
 	ExitFailed      = 1   // the run failed: config, input, credentials, server
 	ExitUsage       = 2   // unknown flag, missing argument, bad flag value
 	ExitRowsNotSent = 3   // the run finished and some rows were not sent
-	ExitMaxErrors   = 4   // stopped early at --max-errors
+	ExitMaxErrors   = 4   // stopped early at --max-errors or --max-error-rate
 	ExitInterrupted = 130 // SIGINT/SIGTERM, after the report and journal
 )
 
@@ -26,7 +26,7 @@ func runExitCode(s reports.Summary, err error) int {
 		return ExitInterrupted
 	case err != nil:
 		return ExitFailed
-	case s.Stopped == importer.StopMaxErrors:
+	case s.Stopped == importer.StopMaxErrors || s.Stopped == importer.StopMaxErrorRate:
 		return ExitMaxErrors
 	}
 	for st, n := range s.Counts {

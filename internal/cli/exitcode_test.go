@@ -35,6 +35,8 @@ func TestRunExitCode(t *testing.T) {
 		{name: "unreachable", summary: reports.Summary{Stopped: importer.StopUnreachable}, err: importer.ErrUnreachable, want: ExitFailed},
 		{name: "failed before reading", err: errors.New("mapping: no column Last Name"), want: ExitFailed},
 		{name: "max errors", summary: reports.Summary{Stopped: importer.StopMaxErrors, Counts: counts(reports.StatusInvalid, 3, reports.StatusNotSent, 17)}, want: ExitMaxErrors},
+		{name: "max error rate", summary: reports.Summary{Stopped: importer.StopMaxErrorRate, Counts: counts(reports.StatusInvalid, 100, reports.StatusValid, 900)}, want: ExitMaxErrors},
+		{name: "server failing", summary: reports.Summary{Stopped: importer.StopServerFailing, Counts: counts(reports.StatusFailed, 30, reports.StatusNotSent, 100)}, err: importer.ErrServerFailing, want: ExitFailed},
 		{name: "interrupted wins over an error", summary: reports.Summary{Stopped: importer.StopInterrupted}, err: errors.New("x"), want: ExitInterrupted},
 		{name: "interrupted", summary: reports.Summary{Stopped: importer.StopInterrupted, Counts: counts(reports.StatusSent, 30, reports.StatusNotSent, 270)}, want: ExitInterrupted},
 	}

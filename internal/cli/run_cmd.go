@@ -24,23 +24,24 @@ import (
 // per-row report (import, validate, agents import, leads, stats leads); each
 // command's own options struct embeds them.
 type runOptions struct {
-	app         *app
-	Files       []string
-	Mapping     string
-	Report      string
-	SummaryJSON string
-	BatchSize   int
-	BatchBytes  int
-	Concurrency int
-	MaxErrors   int
-	Resume      bool
-	DryRun      bool
-	Payloads    string
-	Sheet       string
-	Encoding    string
-	Delimiter   string
-	CPUProfile  string
-	Conn        connOptions
+	app          *app
+	Files        []string
+	Mapping      string
+	Report       string
+	SummaryJSON  string
+	BatchSize    int
+	BatchBytes   int
+	Concurrency  int
+	MaxErrors    int
+	MaxErrorRate float64
+	Resume       bool
+	DryRun       bool
+	Payloads     string
+	Sheet        string
+	Encoding     string
+	Delimiter    string
+	CPUProfile   string
+	Conn         connOptions
 }
 
 // registerRead adds the flags of reading and reporting.
@@ -52,6 +53,7 @@ func (o *runOptions) registerRead(cmd *cobra.Command) {
 	fl.StringVar(&o.Encoding, "encoding", "", "text encoding: auto, utf-8, utf-16, windows-1252, iso-8859-1 (default auto)")
 	fl.StringVar(&o.Delimiter, "delimiter", "", "CSV delimiter: one character or tab (default detected among , ; tab |)")
 	fl.IntVar(&o.MaxErrors, "max-errors", 0, "stop once this many rows are invalid, duplicate, rejected or failed (exit 4); 0 = no limit")
+	fl.Float64Var(&o.MaxErrorRate, "max-error-rate", 0, "stop once more than this share (0-1) of the rows so far are invalid, duplicate, rejected or failed, checked from row 1,000 and at the end (exit 4); 0 = no limit")
 	fl.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run (for performance work)")
 	_ = fl.MarkHidden("cpuprofile")
 }
@@ -125,7 +127,7 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 		Files: o.Files, Mapping: cfg, Action: action(conn), DryRun: o.DryRun,
 		ReportPath: o.reportPath(), PayloadsPath: o.Payloads,
 		BatchRows: o.BatchSize, BatchBytes: o.BatchBytes, Concurrency: o.Concurrency,
-		MaxErrors: o.MaxErrors, Resume: o.Resume, Source: srcOpts, Logger: log,
+		MaxErrors: o.MaxErrors, MaxErrorRate: o.MaxErrorRate, Resume: o.Resume, Source: srcOpts, Logger: log,
 		Progress: &importer.Progress{},
 	}
 	if conn != nil && conn.sandbox != nil {
