@@ -16,9 +16,12 @@
 //   - Every route, /_sandbox/* included, needs Basic auth; 401 carries
 //     WWW-Authenticate: Basic realm="ALOT-EXTERNAL". Empty Options
 //     credentials mean sandbox/sandbox.
-//   - Every error is JSON {"message": "..."}. Unknown paths are 404, a known
-//     path with the wrong method 405 with Allow. Only a sandbox bug can
-//     produce a 500 (apart from FailRate).
+//   - Every error is JSON {"message": "..."}, except a path no endpoint
+//     serves: a plain-text 404 ("404 page not found: no endpoint GET /x"),
+//     as a web server answers a page it does not have, so a client with a
+//     wrong base URL can tell it from the API's JSON 404 for an unknown
+//     account or lead. A known path with the wrong method is 405 with
+//     Allow. Only a sandbox bug can produce a 500 (apart from FailRate).
 //
 // Input:
 //   - Bodies are size-limited; beyond MaxBodyBytes (default 32 MiB) the
