@@ -9,9 +9,10 @@
 // waits, and every wait watches the context.
 //
 // Decisions where the API documentation is silent:
-//   - Success is any 2xx. Redirects are not followed by the default HTTP
-//     client: a 3xx on a POST would otherwise silently become a GET, so it
-//     is surfaced as an *APIError instead.
+//   - Success is any 2xx with an empty or JSON body. Redirects are not
+//     followed by the default HTTP client: a 3xx on a POST would otherwise
+//     silently become a GET, and the API never redirects, so a 3xx is a
+//     *NotAPIError (below).
 //   - Retry-After (seconds or HTTP date) on 429/503 is honoured as given, not
 //     capped by MaxDelay, up to RetryPolicy.MaxWait (default 5 min, the
 //     CLI's --max-retry-wait). Beyond it the call ends at once with a

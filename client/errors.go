@@ -18,7 +18,9 @@ import (
 var (
 	// ErrAuth matches 401 and 403 responses.
 	ErrAuth = errors.New("xonvo: authentication refused")
-	// ErrNotFound matches 404 responses.
+	// ErrNotFound matches the API's 404 answers (a JSON error, or an empty
+	// body not declared HTML): an unknown account, lead or phone. A 404
+	// page from something else is a *NotAPIError instead.
 	ErrNotFound = errors.New("xonvo: not found")
 	// ErrRateLimited matches 429 responses.
 	ErrRateLimited = errors.New("xonvo: rate limited")
@@ -49,7 +51,8 @@ const (
 	maxMessageLen = 2 << 10  // bytes kept in APIError.Message
 )
 
-// APIError is a non-2xx answer from the API.
+// APIError is a non-2xx answer from the API (answers that cannot be the
+// API's, such as a web server's 404 page or a redirect, are *NotAPIError).
 type APIError struct {
 	StatusCode int
 	Method     string
