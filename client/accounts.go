@@ -6,9 +6,17 @@ import (
 )
 
 // CreateAccount creates an account and returns its id: POST /accounts.
+// Unlike the other calls it is not resent when the first request may have
+// been applied (no response, or a 2xx whose body broke off): the API does
+// not key accounts, so a resend would create a second one.
 func (c *Client) CreateAccount(ctx context.Context, a Account) (int64, error) {
+	r, err := newRequest(http.MethodPost, "/accounts", nil, a)
+	if err != nil {
+		return 0, err
+	}
+	r.noResend = true
 	var out AccountID
-	if err := c.send(ctx, http.MethodPost, "/accounts", nil, a, &out); err != nil {
+	if err := c.do(ctx, r, &out); err != nil {
 		return 0, err
 	}
 	return out.ID, nil

@@ -9,11 +9,22 @@ import (
 // the call's context carries it (see WithCallInfo). The importer uses it for
 // the report's attempts/http_status columns and the run summary.
 type CallInfo struct {
-	Attempts   int           // HTTP attempts made
-	StatusCode int           // last status seen (0 if no response ever came)
-	Retries    int           // Attempts-1
-	Resends    int           // attempts that followed one whose response never came (may have been applied)
-	Waited     time.Duration // total backoff / Retry-After waited (rate-limiter waits excluded)
+	Attempts   int // HTTP attempts made
+	StatusCode int // last status seen (0 if no response ever came)
+	Retries    int // Attempts-1
+	// Resends counts attempts that repeated one which may have been
+	// applied: no response came, or a 2xx whose body broke off or stalled.
+	Resends int
+	Waited  time.Duration // total backoff / Retry-After waited (rate-limiter waits excluded)
+	// Statuses is the status of every attempt in order, 0 where no
+	// response came; len(Statuses) == Attempts.
+	Statuses []int
+	// LastRTT is the last attempt's round trip: from sending the request to
+	// reading the whole response body (or to the failure). Rate-limiter and
+	// retry waits are not in it.
+	LastRTT time.Duration
+	// Throttled is true when any attempt was answered 429.
+	Throttled bool
 }
 
 type callInfoKey struct{}

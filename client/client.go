@@ -1,13 +1,11 @@
 package client
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,6 +18,10 @@ import (
 
 // DefaultTimeout bounds one attempt when WithTimeout is not given.
 const DefaultTimeout = 60 * time.Second
+
+// DefaultBodyIdleTimeout ends an attempt whose response body sends no byte
+// for this long, when WithBodyIdleTimeout is not given.
+const DefaultBodyIdleTimeout = 30 * time.Second
 
 const (
 	userAgentPrefix = "xonvo-import/"
@@ -36,9 +38,11 @@ type Client struct {
 	password  string
 	userAgent string
 	timeout   time.Duration
+	bodyIdle  time.Duration // 0: no idle limit on reading a response body
 	limiter   *rate.Limiter
 	retry     RetryPolicy
-	secrets   []string // forms of the password to mask in messages
+	onWait    func(context.Context, WaitEvent) // nil: waits are not reported
+	secrets   []string                         // forms of the password to mask in messages
 	now       func() time.Time
 }
 
@@ -50,6 +54,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c := &Client{
 		userAgent: userAgentPrefix + defaultVersion,
 		timeout:   DefaultTimeout,
+		bodyIdle:  DefaultBodyIdleTimeout,
 		now:       time.Now,
 	}
 	for _, opt := range opts {
@@ -191,6 +196,10 @@ type request struct {
 	endpoint string     // escaped path relative to the base, no query
 	query    url.Values // nil for none
 	body     []byte     // nil for none; a new reader is made per attempt
+	// noResend marks a request that is not safe to send twice (it creates
+	// something the API does not key): it is not retried when it may
+	// already have been applied.
+	noResend bool
 }
 
 // newRequest builds a request whose body is v encoded as JSON (nil v: none).
@@ -214,126 +223,6 @@ func (c *Client) send(ctx context.Context, method, endpoint string, query url.Va
 		return err
 	}
 	return c.do(ctx, r, out)
-}
-
-// do sends r, retrying as the policy allows, and decodes a 2xx body into out
-// when out is not nil. It is the only path to the network.
-func (c *Client) do(ctx context.Context, r *request, out any) error {
-	info := callInfoFrom(ctx)
-	var lastErr error
-	lastNoResponse := false
-	for n := 0; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return c.stopped(r, err, lastErr)
-		}
-		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				if ctxErr := ctx.Err(); ctxErr != nil {
-					return c.stopped(r, ctxErr, lastErr)
-				}
-				return c.stopped(r, fmt.Errorf("rate limiter: %w", err), lastErr)
-			}
-		}
-		info.Attempts++
-		info.Retries = info.Attempts - 1
-		if lastNoResponse {
-			info.Resends++
-		}
-		resp, body, err := c.attempt(ctx, r)
-		if resp != nil {
-			info.StatusCode = resp.StatusCode
-		}
-		if err == nil {
-			return c.decode(r, body, out)
-		}
-		lastErr, lastNoResponse = err, IsNoResponse(err)
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return c.stopped(r, ctxErr, lastErr)
-		}
-		if n >= c.retry.MaxRetries || !shouldRetry(ctx, resp, err) {
-			return err
-		}
-		wait := c.retry.delay(n, err)
-		info.Waited += wait
-		if err := c.retry.Sleep(ctx, wait); err != nil {
-			if ctxErr := ctx.Err(); ctxErr != nil {
-				err = ctxErr
-			}
-			return c.stopped(r, err, lastErr)
-		}
-	}
-}
-
-// stopped is the error of a call ended before its retries ran out (context
-// done, rate limiter refusing): it wraps the cause and, when there was one,
-// the last attempt's error too, so errors.Is still finds its status and
-// IsNoResponse still tells that the last request may have been applied.
-func (c *Client) stopped(r *request, cause, lastErr error) error {
-	if lastErr == nil {
-		return fmt.Errorf("%s %s: %w", r.method, r.endpoint, cause)
-	}
-	return fmt.Errorf("%s %s: %w (last attempt: %w)", r.method, r.endpoint, cause, lastErr)
-}
-
-// attempt makes one HTTP exchange. It returns the response (body already
-// consumed and closed) when one came, the 2xx body, and an *APIError for a
-// non-2xx status or a no-response error for a transport failure.
-func (c *Client) attempt(ctx context.Context, r *request) (*http.Response, []byte, error) {
-	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
-	target := c.base + r.endpoint
-	if len(r.query) > 0 {
-		target += "?" + r.query.Encode()
-	}
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, target, body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: building request: %w", r.method, r.endpoint, err)
-	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if c.username != "" || c.password != "" {
-		req.SetBasicAuth(c.username, c.password)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, nil, c.newNoResponseError(r, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := c.newAPIError(r, resp)
-		// Drain a little more so the connection can be reused.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		return resp, nil, apiErr
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxSuccessBody))
-	if err != nil {
-		return resp, nil, fmt.Errorf("%s %s: %d response: reading body: %w", r.method, r.endpoint, resp.StatusCode, err)
-	}
-	return resp, data, nil
-}
-
-// decode unmarshals a 2xx body into out; out == nil ignores the body.
-func (c *Client) decode(r *request, body []byte, out any) error {
-	if out == nil {
-		return nil
-	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return fmt.Errorf("%s %s: empty response body, expected JSON", r.method, r.endpoint)
-	}
-	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%s %s: decoding response: %w", r.method, r.endpoint, err)
-	}
-	return nil
 }
 
 // segment escapes one path segment, refusing values that would change the

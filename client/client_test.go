@@ -6,8 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/xonvo/xonvo-import/wire"
 )
 
 func TestNewRejectsBadBaseURL(t *testing.T) {
@@ -100,18 +98,6 @@ func TestDefaultHTTPClient(t *testing.T) {
 	assert.NotSame(t, http.DefaultClient, hc)
 }
 
-// TestRedirectIsNotFollowed: a 3xx surfaces as an error rather than being
-// replayed (a POST would become a GET).
-func TestRedirectIsNotFollowed(t *testing.T) {
-	api := newFakeAPI(t, reply{status: http.StatusFound, header: map[string]string{"Location": "/elsewhere"}})
-	c := api.newClient(t)
-	err := c.AddLead(t.Context(), wire.Lead{FirstName: "A"})
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, http.StatusFound, apiErr.StatusCode)
-	assert.Len(t, api.seenRequests(), 1)
-}
-
 // TestWithHTTPClient checks a caller's HTTP client is the one used.
 func TestWithHTTPClient(t *testing.T) {
 	api := newFakeAPI(t, reply{})
@@ -129,4 +115,16 @@ type countingTransport struct {
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n++
 	return c.next.RoundTrip(r)
+}
+
+// TestFakeAPICountsUnusedReplies: the fake API knows which scripted replies
+// no request took, which its cleanup turns into a test failure.
+func TestFakeAPICountsUnusedReplies(t *testing.T) {
+	api := newFakeAPI(t, reply{}, reply{})
+	c := api.newClient(t)
+	assert.Equal(t, 2, api.unusedReplies())
+	require.NoError(t, c.PauseAccount(t.Context(), "18"))
+	assert.Equal(t, 1, api.unusedReplies(), "one reply left: the cleanup would fail the test")
+	require.NoError(t, c.PauseAccount(t.Context(), "18"))
+	assert.Zero(t, api.unusedReplies())
 }

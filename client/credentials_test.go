@@ -50,6 +50,27 @@ func TestCredentialsNeverLeak(t *testing.T) {
 			api := newFakeAPI(t, r, r, r)
 			return api.newClient(t, WithRetry(noRetrySleep)).AddLead(t.Context(), wire.Lead{})
 		}},
+		{"200 login page echoing the password", func(t *testing.T) error {
+			api := newFakeAPI(t, reply{status: 200, header: map[string]string{"Content-Type": "text/html"},
+				body: "<title>Sign in as " + testUser + ":" + testPassword + "</title>"})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
+		}},
+		{"404 page echoing the Authorization header", func(t *testing.T) error {
+			api := newFakeAPI(t, reply{status: 404, body: "no route; you sent Basic " + basic})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
+		}},
+		{"redirect carrying the password", func(t *testing.T) error {
+			api := newFakeAPI(t, reply{status: 302, header: map[string]string{"Location": "/login/" + url.PathEscape(testPassword)}})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
+		}},
+		{"retry-after too long", func(t *testing.T) error {
+			api := newFakeAPI(t, reply{status: 429, header: map[string]string{"Retry-After": "999999"}, body: testPassword})
+			return api.newClient(t, WithRetry(noRetrySleep)).AddLead(t.Context(), wire.Lead{})
+		}},
+		{"body cut off", func(t *testing.T) error {
+			api := newFakeAPI(t, reply{status: 200, body: testPassword, cut: true})
+			return api.newClient(t).AddLead(t.Context(), wire.Lead{})
+		}},
 		{"transport error", func(t *testing.T) error {
 			api := newFakeAPI(t, reply{drop: true})
 			return api.newClient(t).AddLead(t.Context(), wire.Lead{})

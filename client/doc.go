@@ -9,17 +9,36 @@
 // waits, and every wait watches the context.
 //
 // Decisions where the API documentation is silent:
-//   - Success is any 2xx. Redirects are not followed by the default HTTP
-//     client: a 3xx on a POST would otherwise silently become a GET, so it
-//     is surfaced as an *APIError instead.
+//   - Success is any 2xx with an empty or JSON body. Redirects are not
+//     followed by the default HTTP client: a 3xx on a POST would otherwise
+//     silently become a GET, and the API never redirects, so a 3xx is a
+//     *NotAPIError (below).
 //   - Retry-After (seconds or HTTP date) on 429/503 is honoured as given, not
-//     capped by MaxDelay: the server knows best, and ctx cancellation still
-//     ends the wait.
+//     capped by MaxDelay, up to RetryPolicy.MaxWait (default 5 min, the
+//     CLI's --max-retry-wait). Beyond it the call ends at once with a
+//     *RetryAfterError, even with no retry left: silently sleeping for
+//     days is worse than stopping. The backoff never exceeds MaxWait.
+//   - Waits over ReportedWait (10 s) are handed to the WithWaitObserver
+//     function; the client itself never logs.
 //   - Every transport failure (timeout, reset, EOF before a response) counts
 //     as "no response": the request may have been applied, so IsNoResponse
 //     reports it and the next attempt is counted in CallInfo.Resends.
-//   - A 2xx whose body cannot be read is not retried (the request was
-//     applied); the read error is returned.
+//   - A 2xx whose body breaks off or stalls (no byte for
+//     WithBodyIdleTimeout, default 30 s, or past the attempt timeout) is
+//     retried and the next attempt counted as a resend: the request was
+//     applied, and the API keys leads by externalId, so a resend is safe.
+//     It matches ErrBodyIncomplete; IsNoResponse is false (a status came).
+//   - POST /accounts is the exception: accounts are not keyed, so it is not
+//     retried after no response, a broken 2xx body, a 502 or a 504 (all may
+//     have created the account); 429, 500 and 503 still are.
+//   - An answer the API does not give is a *NotAPIError (ErrNotAPI), never
+//     retried: a 2xx with a non-empty body that is not JSON (or is HTML by
+//     Content-Type or a leading '<'), a 404 whose body is not a JSON object
+//     (a web server's page: the endpoint is missing, not the lead), any 405
+//     (the client only uses the documented method of each path) and any
+//     3xx. A 404 with a JSON body, or an empty one not declared HTML, stays
+//     an *APIError matching ErrNotFound: the collection documents no 404
+//     body, and many APIs answer an unknown id with a bare 404.
 //   - Each attempt has its own timeout (WithTimeout, default DefaultTimeout)
 //     covering the request and reading the response body.
 //   - Error messages from the server are read through a 64 KiB limit,

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -346,10 +347,11 @@ func TestInvalidArguments(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct {
 		name, body string
+		wantNotAPI bool
 	}{
-		{"empty body", ""},
-		{"not json", "<html>ok</html>"},
-		{"wrong type", `{"id": "eighteen"}`},
+		{"empty body", "", false},
+		{"not json", "<html>ok</html>", true},
+		{"wrong type", `{"id": "eighteen"}`, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -358,7 +360,9 @@ func TestDecodeErrors(t *testing.T) {
 			id, err := c.CreateAccount(t.Context(), Account{Name: "x"})
 			require.Error(t, err)
 			assert.Zero(t, id)
-			assert.Contains(t, err.Error(), "POST /accounts")
+			assert.Contains(t, err.Error(), "POST ")
+			assert.Contains(t, err.Error(), "/accounts")
+			assert.Equal(t, tt.wantNotAPI, errors.Is(err, ErrNotAPI), "errors.Is(err, ErrNotAPI)")
 			assert.False(t, IsNoResponse(err))
 		})
 	}

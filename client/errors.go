@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,7 +18,9 @@ import (
 var (
 	// ErrAuth matches 401 and 403 responses.
 	ErrAuth = errors.New("xonvo: authentication refused")
-	// ErrNotFound matches 404 responses.
+	// ErrNotFound matches the API's 404 answers (a JSON error, or an empty
+	// body not declared HTML): an unknown account, lead or phone. A 404
+	// page from something else is a *NotAPIError instead.
 	ErrNotFound = errors.New("xonvo: not found")
 	// ErrRateLimited matches 429 responses.
 	ErrRateLimited = errors.New("xonvo: rate limited")
@@ -32,6 +33,16 @@ var (
 	// ErrInvalidArgument is returned, before anything is sent, for an
 	// argument that cannot form a valid request (an empty account id, say).
 	ErrInvalidArgument = errors.New("client: invalid argument")
+	// ErrNotAPI matches a *NotAPIError: the server that answered is not the
+	// XONVO External API (a wrong --url, a proxy or login page).
+	ErrNotAPI = errors.New("xonvo: the server is not the XONVO External API")
+	// ErrRetryAfterTooLong matches a *RetryAfterError: the server asked to
+	// wait longer than RetryPolicy.MaxWait.
+	ErrRetryAfterTooLong = errors.New("xonvo: the server asked to wait too long")
+	// ErrBodyIncomplete matches a 2xx answer whose body broke off or
+	// stalled: the request was applied but its answer was not read whole.
+	// Such an attempt is retried, and the retry counted as a resend.
+	ErrBodyIncomplete = errors.New("xonvo: response body incomplete")
 )
 
 // Limits on what is kept of an error response.
@@ -40,7 +51,8 @@ const (
 	maxMessageLen = 2 << 10  // bytes kept in APIError.Message
 )
 
-// APIError is a non-2xx answer from the API.
+// APIError is a non-2xx answer from the API (answers that cannot be the
+// API's, such as a web server's 404 page or a redirect, are *NotAPIError).
 type APIError struct {
 	StatusCode int
 	Method     string
@@ -108,22 +120,21 @@ func IsNoResponse(err error) bool {
 // newNoResponseError wraps a transport error. The url.Error layer is kept for
 // errors.Is/As but left out of the text: it repeats the method and full URL.
 func (c *Client) newNoResponseError(r *request, err error) error {
-	reason := err
-	var ue *url.Error
-	if errors.As(err, &ue) && ue.Err != nil {
-		reason = ue.Err
-	}
-	return &noResponseError{method: r.method, endpoint: r.endpoint, reason: c.scrub(reason.Error()), err: err}
+	return &noResponseError{method: r.method, endpoint: r.endpoint, reason: c.scrub(transportReason(err).Error()), err: err}
 }
 
-// newAPIError builds the error for a non-2xx response, reading (a bounded
-// part of) its body.
-func (c *Client) newAPIError(r *request, resp *http.Response) *APIError {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody+1))
-	truncated := len(body) > maxErrorBody
-	if truncated {
-		body = body[:maxErrorBody]
+// transportReason is err without its url.Error layer, which quotes the URL.
+func transportReason(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
 	}
+	return err
+}
+
+// newAPIError builds the error for a non-2xx response from (a bounded part
+// of) its body.
+func (c *Client) newAPIError(r *request, resp *http.Response, body []byte, truncated bool) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
 		Method:     r.method,

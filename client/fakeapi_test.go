@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -31,6 +32,10 @@ type reply struct {
 	body   string
 	drop   bool // read the request, then close the connection: no response
 	hang   bool // answer nothing until the client gives up
+	cut    bool // send status, headers and body announcing 100 bytes more, then close the connection
+	stall  bool // send status, headers and body, then nothing more until the client gives up
+	// arrived, when set, is closed once the request has reached the server.
+	arrived chan struct{}
 }
 
 // seen is one request as the fake API received it.
@@ -43,7 +48,9 @@ type seen struct {
 }
 
 // fakeAPI is an httptest server that answers from a script, in order, and
-// records every request. A request beyond the script fails the test.
+// records every request. A request beyond the script fails the test, and so
+// does a scripted reply still unused when the test ends: a test that scripts
+// three 500s must see three attempts, not pass after one.
 type fakeAPI struct {
 	t   *testing.T
 	url string // base URL including testPrefix
@@ -58,6 +65,11 @@ func newFakeAPI(t *testing.T, replies ...reply) *fakeAPI {
 	f := &fakeAPI{t: t, replies: replies}
 	srv := httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		if n := f.unusedReplies(); n > 0 {
+			t.Errorf("%d scripted repl(ies) never requested: the client made fewer attempts than scripted", n)
+		}
+	})
 	f.url = srv.URL + testPrefix
 	return f
 }
@@ -87,6 +99,9 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	rep := f.replies[0]
 	f.replies = f.replies[1:]
 	f.mu.Unlock()
+	if rep.arrived != nil {
+		close(rep.arrived)
+	}
 
 	switch {
 	case rep.drop:
@@ -108,8 +123,26 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
+	if rep.cut {
+		w.Header().Set("Content-Length", strconv.Itoa(len(rep.body)+100))
+	}
 	w.WriteHeader(status)
 	_, _ = io.WriteString(w, rep.body)
+	switch {
+	case rep.cut:
+		_ = http.NewResponseController(w).Flush()
+		panic(http.ErrAbortHandler) // closes the connection mid-body, unlogged
+	case rep.stall:
+		_ = http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+	}
+}
+
+// unusedReplies is how many scripted replies no request has taken yet.
+func (f *fakeAPI) unusedReplies() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.replies)
 }
 
 // seenRequests returns a copy of what the server has received so far.

@@ -27,6 +27,14 @@ func WithTimeout(d time.Duration) Option {
 	return func(c *Client) { c.timeout = max(d, 0) }
 }
 
+// WithBodyIdleTimeout ends an attempt whose response body sends no byte for
+// d (default DefaultBodyIdleTimeout): a server that sent its headers and
+// then stalls is retried sooner than the per-attempt timeout would allow.
+// 0 turns the idle limit off, leaving only WithTimeout.
+func WithBodyIdleTimeout(d time.Duration) Option {
+	return func(c *Client) { c.bodyIdle = max(d, 0) }
+}
+
 // WithUserAgent sets the User-Agent to "xonvo-import/<version>"; an empty
 // version keeps "dev".
 func WithUserAgent(version string) Option {

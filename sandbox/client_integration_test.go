@@ -355,3 +355,60 @@ func TestServerClient(t *testing.T) {
 	require.NoError(t, err)
 	require.ErrorIs(t, c.AddLead(context.Background(), validLead("S-2")), client.ErrAuth)
 }
+
+// TestClientRecognisesAWrongURL: a client whose base URL misses or adds a
+// path prefix reaches no endpoint, and says so (check --url) instead of
+// reporting every lead as not found.
+func TestClientRecognisesAWrongURL(t *testing.T) {
+	srv, err := sandbox.NewServer(sandbox.Options{Accounts: []string{"18"}})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, srv.Close()) })
+	prefixed := underPrefix(t, srv)
+	tests := []struct {
+		name, base string
+		wantErr    error // nil: success
+	}{
+		{"right URL", srv.URL(), nil},
+		{"right URL under a prefix", prefixed, nil},
+		{"a prefix the server does not have", srv.URL() + "/api/external", client.ErrNotAPI},
+		{"the prefix left out", prefixed[:len(prefixed)-len("/api/external")], client.ErrNotAPI},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			user, pass := srv.Credentials()
+			c, err := client.New(tt.base, client.WithCredentials(user, pass))
+			require.NoError(t, err)
+			err = c.AddLeadsBulk(context.Background(), oneBulk("18", validLead("W-1")))
+			if tt.wantErr == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.False(t, errors.Is(err, client.ErrNotFound), "a missing endpoint is not a missing account")
+			assert.Contains(t, err.Error(), "check --url")
+			// An unknown account is still the API's own 404.
+			c, err = client.New(srv.URL(), client.WithCredentials(user, pass))
+			require.NoError(t, err)
+			require.ErrorIs(t, c.PauseAccount(context.Background(), "99"), client.ErrNotFound)
+		})
+	}
+}
+
+// TestClientAgainstAutoCreatingSandbox: with AutoCreateAccounts a client
+// can send to any account id, and reads the lead statistics' null
+// lastDeliveredTime.
+func TestClientAgainstAutoCreatingSandbox(t *testing.T) {
+	srv, err := sandbox.NewServer(sandbox.Options{AutoCreateAccounts: true})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, srv.Close()) })
+	c, err := srv.Client()
+	require.NoError(t, err)
+	ctx := context.Background()
+	require.NoError(t, c.AddLeadsBulk(ctx, oneBulk("512", validLead("A-1"))))
+	st, err := c.LeadStatistics(ctx, "512", "A-1")
+	require.NoError(t, err)
+	assert.Equal(t, client.LeadStatistics{}, st)
+	accounts := srv.Accounts()
+	require.Len(t, accounts, 1)
+	assert.Equal(t, "512", accounts[0].ID)
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,6 +41,8 @@ type postmanItem struct {
 type postmanExample struct {
 	Name            string          `json:"name"`
 	OriginalRequest *postmanRequest `json:"originalRequest"`
+	Code            int             `json:"code"`
+	Body            string          `json:"body"`
 }
 
 type postmanRequest struct {
@@ -224,4 +227,56 @@ func replay(t *testing.T, pr *postmanRequest, vars map[string]string, user, pass
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp.StatusCode, string(b)
+}
+
+// TestAnswersCarryTheCollectionKeys compares the sandbox's JSON answers with
+// the collection's example answers key by key: a client that parses the
+// documented shape must find every key, with the same JSON type, also when
+// the value is empty (lastDeliveredTime is null before any delivery).
+func TestAnswersCarryTheCollectionKeys(t *testing.T) {
+	_, byName := loadCollection(t)
+	tests := []struct {
+		name, method, path, body string
+		nullable                 []string // keys whose value may be null in the sandbox
+	}{
+		{name: "Get account statistics", method: "GET", path: "/accounts/18/statistics"},
+		{name: "Lead statistics", method: "GET", path: "/accounts/18/leads/L1/statistics", nullable: []string{"lastDeliveredTime"}},
+		{name: "Create an account", method: "POST", path: "/accounts", body: `{"name":"Shop"}`},
+		{name: "Update an account", method: "PUT", path: "/accounts/18", body: `{"name":"Shop"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startServer(t, Options{})
+			require.Equal(t, 200, send(t, srv, "POST", "/leads/bulk", bulk(map[string][]map[string]any{"18": {bulkLead("L1")}})).status)
+			item, ok := byName[tt.name]
+			require.True(t, ok)
+			var example map[string]any
+			for _, ex := range item.Response {
+				if ex.Code == 200 && strings.TrimSpace(ex.Body) != "" {
+					require.NoError(t, json.Unmarshal([]byte(ex.Body), &example))
+				}
+			}
+			require.NotNil(t, example, "the collection has an example answer")
+
+			a := send(t, srv, tt.method, tt.path, tt.body)
+			require.Equal(t, 200, a.status, "%s", a.body)
+			var got map[string]any
+			require.NoError(t, json.Unmarshal(a.body, &got))
+			assert.ElementsMatch(t, mapKeys(example), mapKeys(got))
+			for k, v := range example {
+				if got[k] == nil && slices.Contains(tt.nullable, k) {
+					continue
+				}
+				assert.IsType(t, v, got[k], "key %s", k)
+			}
+		})
+	}
+}
+
+func mapKeys(m map[string]any) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }

@@ -16,9 +16,12 @@
 //   - Every route, /_sandbox/* included, needs Basic auth; 401 carries
 //     WWW-Authenticate: Basic realm="ALOT-EXTERNAL". Empty Options
 //     credentials mean sandbox/sandbox.
-//   - Every error is JSON {"message": "..."}. Unknown paths are 404, a known
-//     path with the wrong method 405 with Allow. Only a sandbox bug can
-//     produce a 500 (apart from FailRate).
+//   - Every error is JSON {"message": "..."}, except a path no endpoint
+//     serves: a plain-text 404 ("404 page not found: no endpoint GET /x"),
+//     as a web server answers a page it does not have, so a client with a
+//     wrong base URL can tell it from the API's JSON 404 for an unknown
+//     account or lead. A known path with the wrong method is 405 with
+//     Allow. Only a sandbox bug can produce a 500 (apart from FailRate).
 //
 // Input:
 //   - Bodies are size-limited; beyond MaxBodyBytes (default 32 MiB) the
@@ -61,6 +64,10 @@
 //   - POST /agent with a known externalId replaces that agent.
 //
 // Accounts:
+//   - An unknown account is 404 unless Options.AutoCreateAccounts (set by
+//     the embedded --sandbox) creates it, active, on first mention: a bulk
+//     request creates its accounts only once the whole request is accepted;
+//     other requests create the account of their path before being served.
 //   - Seeded ids are kept as given; POST /accounts answers {"id": N}, N one
 //     above the highest numeric id held (1 when none), and requires a name
 //     (at most 250 characters); countryIso3, when given, must be 3 letters.
@@ -78,7 +85,8 @@
 //     naming the parameter, as is from after to. The sandbox delivers
 //     nothing: engagedCount, deliveredCount and ctr are 0.
 //   - Lead statistics: deliveredCount 0, qualified false, lastDeliveredTime
-//     omitted; 404 for an unknown account or lead.
+//     null (every key of the collection's example is always present); 404
+//     for an unknown account or lead.
 //
 // Fault knobs (API routes only, never /_sandbox/*), in this order: Latency
 // (waits on the request context), auth, RateLimit (a fixed window of one
@@ -89,8 +97,11 @@
 // other: faults are always repeatable.
 //
 // Inspection: GET /_sandbox/leads (optionally ?account=ID), /_sandbox/agents,
-// /_sandbox/accounts, /_sandbox/requests (the last 100,000 API requests;
-// inspection requests are not recorded) and /_sandbox/stats (totals).
+// /_sandbox/accounts, /_sandbox/requests (the last 100,000 API requests, in
+// the order answered, each with its arrival time by Options.Now; inspection
+// requests are not recorded) and /_sandbox/stats (totals). RequestLog
+// measures the pace a client kept from the server's side: MaxInWindow (the
+// worst one-second window), PerSecond and Utilisation against --rate.
 //
 // Speed: a bulk body is read whole and walked once by the package's own
 // scanner, which checks JSON syntax as strictly as encoding/json and each

@@ -74,14 +74,18 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 }
 
 // applyBulk checks every account before storing anything, under one short
-// lock: the leads were decoded and encoded before it.
+// lock: the leads were decoded and encoded before it. Unknown accounts are
+// created (with AutoCreateAccounts) only when the whole request is accepted.
 func (s *Server) applyBulk(b *bulkBody) error {
 	now := s.opts.Now().UnixNano()
 	accts := make([]*account, len(b.groups))
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, g := range b.groups {
-		a, err := s.st.account(g.account)
+		a, err := s.st.existing(g.account)
+		if err != nil && s.st.autoCreate {
+			continue // created below, once the whole request is accepted
+		}
 		if err == nil {
 			err = a.writable()
 		}
@@ -91,6 +95,9 @@ func (s *Server) applyBulk(b *bulkBody) error {
 		accts[i] = a
 	}
 	for i, g := range b.groups {
+		if accts[i] == nil {
+			accts[i] = s.st.ensureAccount(g.account)
+		}
 		for _, p := range g.leads {
 			s.st.upsert(accts[i], p, now)
 		}

@@ -5,8 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/xonvo/xonvo-import/client"
 )
 
 // handleAccountStatistics is GET /accounts/{accountId}/statistics?from=&to=.
@@ -57,9 +55,18 @@ func parseWindowBound(q url.Values, name string) (time.Time, error) {
 	return t, nil
 }
 
+// leadStatistics is the answer of lead statistics with every key the
+// collection's example carries: a client may expect lastDeliveredTime to be
+// present, null when nothing was delivered.
+type leadStatistics struct {
+	DeliveredCount    int64   `json:"deliveredCount"`
+	Qualified         bool    `json:"qualified"`
+	LastDeliveredTime *string `json:"lastDeliveredTime"`
+}
+
 // handleLeadStatistics is GET /accounts/{accountId}/leads/{leadExternalId}/statistics.
 // Nothing is ever delivered in the sandbox: deliveredCount 0, qualified
-// false, lastDeliveredTime omitted.
+// false, lastDeliveredTime null.
 func (s *Server) handleLeadStatistics(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	_, err := s.st.lead(r.PathValue("accountId"), r.PathValue("leadExternalId"))
@@ -68,5 +75,5 @@ func (s *Server) handleLeadStatistics(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, client.LeadStatistics{})
+	writeJSON(w, http.StatusOK, leadStatistics{})
 }

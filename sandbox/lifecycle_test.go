@@ -252,7 +252,7 @@ func TestLeadStatistics(t *testing.T) {
 	require.Equal(t, 200, send(t, srv, "POST", "/leads/bulk", bulk(map[string][]map[string]any{"18": {bulkLead("L1")}})).status)
 	a := send(t, srv, "GET", "/accounts/18/leads/L1/statistics", "")
 	require.Equal(t, 200, a.status)
-	assert.JSONEq(t, `{"deliveredCount": 0, "qualified": false}`, string(a.body))
+	assert.JSONEq(t, `{"deliveredCount": 0, "qualified": false, "lastDeliveredTime": null}`, string(a.body))
 	a = send(t, srv, "GET", "/accounts/18/leads/L2/statistics", "")
 	assert.Equal(t, 404, a.status)
 	assert.Contains(t, a.message(t), `lead "L2" not found in account 18`)

@@ -29,6 +29,13 @@ type Options struct {
 	Username, Password string
 	// Accounts are seeded account ids, e.g. "18", "21".
 	Accounts []string
+	// AutoCreateAccounts makes a request naming an account the sandbox does
+	// not hold create it (active) instead of answering 404: in a bulk
+	// request once the whole request is accepted, elsewhere (account
+	// actions, statistics, lead actions) before the request is served. The
+	// embedded --sandbox sets it so a new user's file works whatever account
+	// ids it holds. POST /lead names no account and still needs one to exist.
+	AutoCreateAccounts bool
 	// RateLimit answers 429 with Retry-After once more than RateLimit API
 	// requests arrive within one clock second. 0 turns it off.
 	RateLimit int

@@ -145,7 +145,7 @@ func unauthorized(w http.ResponseWriter) {
 }
 
 // handleNoRoute answers paths no route serves: 405 with Allow when the path
-// exists for other methods, else 404.
+// exists for other methods, else a plain-text 404.
 func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
 	var allowed []string
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
@@ -164,7 +164,11 @@ func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allowed, ", ")))
 		return
 	}
-	writeMessage(w, http.StatusNotFound, fmt.Sprintf("no endpoint %s %s", r.Method, r.URL.Path))
+	// Not JSON on purpose: a path no endpoint serves is answered the way a
+	// web server answers a path it does not have, so a client pointed at a
+	// wrong base URL can tell "no such endpoint" (check --url) from the
+	// API's JSON 404 for an unknown account or lead.
+	http.Error(w, fmt.Sprintf("404 page not found: no endpoint %s %s", r.Method, r.URL.Path), http.StatusNotFound)
 }
 
 // recorder notes the status and lead count of an answer for the request log.

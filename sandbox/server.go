@@ -93,6 +93,7 @@ func newServer(opts Options) (*Server, error) {
 	for _, id := range o.RejectExternalIDs {
 		s.reject[id] = struct{}{}
 	}
+	s.st.autoCreate = o.AutoCreateAccounts
 	for _, id := range o.Accounts {
 		s.st.ensureAccount(id)
 	}
@@ -196,9 +197,10 @@ func (s *Server) Accounts() []StoredAccount {
 	return out
 }
 
-// Requests returns the last API requests (at most 100,000), oldest first.
-// Inspection requests are not recorded.
-func (s *Server) Requests() []RequestRecord { return s.reqLog.records() }
+// Requests returns the last API requests (at most 100,000), in the order
+// answered. Inspection requests are not recorded. RequestLog's methods
+// measure the pace the client kept.
+func (s *Server) Requests() RequestLog { return s.reqLog.records() }
 
 // RequestStats returns totals over every API request since the start.
 func (s *Server) RequestStats() RequestStats { return s.reqLog.totals() }

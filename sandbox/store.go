@@ -80,13 +80,16 @@ func (a *account) lookup(externalID string) (int32, bool) {
 
 // store is the sandbox's data. It does no locking: Server.mu guards it.
 type store struct {
-	accounts  map[string]*account
-	order     []*account // creation order
-	maxID     int64      // highest numeric account id seen
-	leads     []leadRecord
-	phoneIdx  map[string][]int32
-	agents    map[string]int // externalId -> index in agentList
-	agentList []wire.Agent
+	// autoCreate makes a request naming an unknown account create it
+	// (Options.AutoCreateAccounts) instead of answering 404.
+	autoCreate bool
+	accounts   map[string]*account
+	order      []*account // creation order
+	maxID      int64      // highest numeric account id seen
+	leads      []leadRecord
+	phoneIdx   map[string][]int32
+	agents     map[string]int // externalId -> index in agentList
+	agentList  []wire.Agent
 }
 
 func newStore() *store {
@@ -119,8 +122,18 @@ func (st *store) createAccount(details client.Account) int64 {
 	return id
 }
 
-// account returns the account or a 404.
+// account returns the account; an unknown one is created when the store
+// auto-creates accounts, else a 404.
 func (st *store) account(id string) (*account, error) {
+	a, err := st.existing(id)
+	if err != nil && st.autoCreate {
+		return st.ensureAccount(id), nil
+	}
+	return a, err
+}
+
+// existing returns the account or a 404, never creating it.
+func (st *store) existing(id string) (*account, error) {
 	a, ok := st.accounts[id]
 	if !ok {
 		return nil, notFound("account %s not found", quoteID(id))

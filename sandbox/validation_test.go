@@ -66,12 +66,37 @@ func TestDefaultCredentials(t *testing.T) {
 func TestRoutes(t *testing.T) {
 	srv := startServer(t, Options{})
 	cases := []ruleCase{
-		{name: "unknown path", method: "GET", path: "/leads", status: 404, message: "no endpoint GET /leads"},
 		{name: "wrong method", method: "GET", path: "/lead", status: 405, message: "allowed: POST"},
 		{name: "wrong method on a pattern", method: "POST", path: "/accounts/18/pause", status: 405, message: "allowed: PUT"},
 	}
 	runRuleCases(t, srv, cases)
 	assert.Equal(t, "POST", send(t, srv, "GET", "/lead", "").header.Get("Allow"))
+}
+
+// TestUnknownPathIsNotJSON: a path no endpoint serves is answered like a
+// web server's missing page, unlike the API's JSON 404 for an unknown
+// account, so that a client can tell a wrong base URL.
+func TestUnknownPathIsNotJSON(t *testing.T) {
+	srv := startServer(t, Options{})
+	tests := []struct {
+		name, method, path string
+	}{
+		{"unknown path", "GET", "/leads"},
+		{"under a wrong prefix", "POST", "/api/v2/leads/bulk"},
+		{"unknown inspection route", "GET", "/_sandbox/nope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := send(t, srv, tt.method, tt.path, "")
+			assert.Equal(t, http.StatusNotFound, a.status)
+			assert.Equal(t, "text/plain; charset=utf-8", a.header.Get("Content-Type"))
+			assert.Equal(t, "404 page not found: no endpoint "+tt.method+" "+tt.path+"\n", string(a.body))
+		})
+	}
+	unknownAccount := send(t, srv, "PUT", "/accounts/99/pause", "")
+	assert.Equal(t, http.StatusNotFound, unknownAccount.status)
+	assert.Equal(t, "application/json", unknownAccount.header.Get("Content-Type"))
+	assert.Equal(t, "account 99 not found", unknownAccount.message(t))
 }
 
 func TestLeadFieldRules(t *testing.T) {
