@@ -42,16 +42,15 @@ func (e *NotAPIError) Is(target error) bool { return target == ErrNotAPI }
 // maxReasonQuote caps the part of a foreign body quoted in a NotAPIError.
 const maxReasonQuote = 120
 
-// checkSuccessBody refuses a 2xx the API would not send: the API answers
-// success with an empty body or JSON, so a non-empty body that is not JSON
-// (an HTML page, a login form) comes from something else.
+// checkSuccessBody refuses a 2xx the API would not send: an HTML or XML
+// page (a proxy's or single-sign-on login page, a web server's index). A
+// short plain-text body is accepted: the collection's own "Add a lead"
+// answer is a 34-byte body Postman shows as plain text, so the real API may
+// well send one.
 func (c *Client) checkSuccessBody(r *request, resp *http.Response, body []byte) error {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return nil
-	}
 	ct := resp.Header.Get("Content-Type")
-	if !isMarkup(ct, trimmed) && json.Valid(trimmed) {
+	if len(trimmed) == 0 || !isMarkup(ct, trimmed) {
 		return nil
 	}
 	return c.notAPI(r, resp.StatusCode, describeBody(ct, trimmed))

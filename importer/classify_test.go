@@ -32,6 +32,10 @@ func TestClassify(t *testing.T) {
 		{name: "no response after the server answered: failed", facts: callFacts{noResponse: true, items: 5, reached: true}, want: outFailed},
 		{name: "cut off by a stop while in flight", facts: callFacts{noResponse: true, stopped: true, items: 5}, want: outInFlight},
 		{name: "a refusal is final even after a stop", facts: callFacts{status: 400, stopped: true, items: 1}, want: outRejected},
+		{name: "not the API before any success: wrong --url", facts: callFacts{notAPI: true, items: 10, reached: true}, want: outStopWrongServer},
+		{name: "not the API after successes: a hiccup", facts: callFacts{notAPI: true, items: 10, reached: true, succeeded: true}, want: outFailed},
+		{name: "Retry-After past the limit stops", facts: callFacts{retryWait: true, status: 429, items: 10, succeeded: true}, want: outStopRetryWait},
+		{name: "Retry-After past the limit on a lone row stops too", facts: callFacts{retryWait: true, status: 503, items: 1}, want: outStopRetryWait},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,10 +55,13 @@ func TestFactsOf(t *testing.T) {
 		{name: "API error keeps its status", err: &client.APIError{StatusCode: 400}, want: callFacts{status: 400, items: 1}, answered: true},
 		{name: "wrapped 401 is auth", err: fmt.Errorf("send: %w", &client.APIError{StatusCode: 401}), want: callFacts{auth: true, status: 401, items: 1}, answered: true},
 		{name: "another error answered nothing", err: errors.New("boom"), want: callFacts{items: 1}},
+		{name: "not the API", err: &client.NotAPIError{StatusCode: 404}, want: callFacts{notAPI: true, items: 1}, answered: true},
+		{name: "a Retry-After too long keeps its status", err: &client.RetryAfterError{Err: &client.APIError{StatusCode: 429}},
+			want: callFacts{retryWait: true, status: 429, items: 1}, answered: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := factsOf(tc.err, false, 1, false)
+			got := factsOf(tc.err, 1, runSoFar{})
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, tc.answered, got.answered())
 		})

@@ -41,10 +41,8 @@ type Options struct {
 	Resume       bool
 	// Grace is how long in-flight requests may finish after an interrupt.
 	Grace  time.Duration
-	Source source.Options
-	// OnNewAccount is called once for each account id the run will send to.
-	OnNewAccount func(string)
-	Progress     *Progress
+	Source   source.Options
+	Progress *Progress
 	Logger       *slog.Logger
 }
 

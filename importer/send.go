@@ -16,8 +16,9 @@ type sender struct {
 	stop    *stopper
 	fin     *finisher
 	journal *journal
-	reached atomic.Bool // some request got an HTTP response
-	streak  failStreak
+	reached   atomic.Bool // some request got an HTTP response
+	succeeded atomic.Bool // some request succeeded
+	streak    failStreak
 
 	requests, retries, resends, splits, bytes atomic.Int64
 }
@@ -47,9 +48,13 @@ func (s *sender) send(items []*Item) {
 		it.attempts += info.Attempts
 		it.httpStatus = info.StatusCode
 	}
-	facts := factsOf(err, s.stop.sendCtx.Err() != nil, len(items), s.reached.Load())
+	facts := factsOf(err, len(items), runSoFar{stopped: s.stop.sendCtx.Err() != nil,
+		reached: s.reached.Load(), succeeded: s.succeeded.Load()})
 	if facts.answered() {
 		s.reached.Store(true)
+	}
+	if facts.ok {
+		s.succeeded.Store(true)
 	}
 	out := classify(facts)
 	switch out {
@@ -82,6 +87,12 @@ func (s *sender) send(items []*Item) {
 		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
 	case outInFlight:
 		s.fin.finishAll(items, reports.StatusNotSent, s.stop.inFlightMessage(s.fin.limits))
+	case outStopWrongServer:
+		s.stop.stop(StopWrongServer, fmt.Errorf("%w: %w", ErrWrongServer, err))
+		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
+	case outStopRetryWait:
+		s.stop.stop(StopRetryWait, err)
+		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
 	case outStopUnreachable:
 		s.stop.stop(StopUnreachable, fmt.Errorf("%w: %w", ErrUnreachable, err))
 		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))

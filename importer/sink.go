@@ -26,14 +26,10 @@ type apiSink struct {
 	batcher *batcher
 	work    chan *batch
 	wg      sync.WaitGroup
-	// onNewAccount is called the first time an account is seen.
-	onNewAccount func(string)
-	seen         map[string]struct{}
 }
 
 func newAPISink(s *sender, opts *Options) *apiSink {
-	a := &apiSink{sender: s, work: make(chan *batch, opts.Concurrency),
-		onNewAccount: opts.OnNewAccount, seen: map[string]struct{}{}}
+	a := &apiSink{sender: s, work: make(chan *batch, opts.Concurrency)}
 	a.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), func(b *batch) { a.work <- b })
 	for range opts.Concurrency {
 		a.wg.Add(1)
@@ -50,12 +46,6 @@ func newAPISink(s *sender, opts *Options) *apiSink {
 func (a *apiSink) needsPayload() bool { return true }
 
 func (a *apiSink) add(it *Item, _ *outbox) {
-	if a.onNewAccount != nil {
-		if _, ok := a.seen[it.AccountID]; !ok {
-			a.seen[it.AccountID] = struct{}{}
-			a.onNewAccount(it.AccountID)
-		}
-	}
 	own := *it
 	a.batcher.add(&own)
 }

@@ -19,6 +19,8 @@ const (
 	StopAuth          StopReason = "auth"
 	StopUnreachable   StopReason = "unreachable"
 	StopServerFailing StopReason = "server-failing"
+	StopWrongServer   StopReason = "wrong-server"
+	StopRetryWait     StopReason = "retry-wait"
 	StopFatal         StopReason = "fatal"
 )
 
@@ -27,6 +29,10 @@ var ErrAuthFailed = errors.New("authentication failed")
 
 // ErrUnreachable means no request of the run got through to the server.
 var ErrUnreachable = errors.New("server unreachable")
+
+// ErrWrongServer means the URL answered, but not like the API: a wrong path
+// prefix, a proxy's login page.
+var ErrWrongServer = errors.New("wrong server")
 
 // ErrServerFailing means batch after batch failed after every retry: the
 // run stops rather than spend hours failing every row.
@@ -72,7 +78,11 @@ func (s *stopper) stop(reason StopReason, err error) {
 // stopsSending reports whether no request can succeed after a stop for
 // reason: then requests in flight are cut off too, not given their retries.
 func stopsSending(reason StopReason) bool {
-	return reason == StopAuth || reason == StopUnreachable || reason == StopServerFailing
+	switch reason {
+	case StopAuth, StopUnreachable, StopServerFailing, StopWrongServer, StopRetryWait:
+		return true
+	}
+	return false
 }
 
 // reason is why the run stopped, "" while it goes on.
@@ -113,6 +123,10 @@ func (s *stopper) notSentMessage(l limits) string {
 		return fmt.Sprintf("not sent: the run stopped when more than %g of the rows so far had errors (--max-error-rate)", l.maxErrorRate)
 	case StopServerFailing:
 		return "not sent: the run stopped because the server kept failing; rerun later with --resume"
+	case StopWrongServer:
+		return "not sent: the URL does not answer like the XONVO API (check --url); nothing was sent there"
+	case StopRetryWait:
+		return "not sent: the server asked to wait longer than --max-retry-wait; rerun later with --resume"
 	case StopAuth:
 		return "not sent: authentication failed (the row's data was not checked by the server)"
 	case StopUnreachable:

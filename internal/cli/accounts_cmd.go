@@ -186,16 +186,13 @@ func newAccountWriteCmd(a *app, update bool, runF func(context.Context, *account
 
 func runAccountWrite(ctx context.Context, o *accountWriteOptions) error {
 	env := o.app.env
-	c, err := o.Conn.connect(ctx, env)
+	c, err := o.Conn.connect(ctx, o.app)
 	if err != nil {
 		return fail(err)
 	}
 	defer c.Close()
 	var id int64
 	if o.Update {
-		if c.sandbox != nil {
-			c.sandbox.CreateAccount(o.ID)
-		}
 		id, err = c.client.UpdateAccount(ctx, o.ID, o.Account)
 	} else {
 		id, err = c.client.CreateAccount(ctx, o.Account)
@@ -233,14 +230,11 @@ func newAccountStateCmd(a *app, name string, runF func(context.Context, *account
 }
 
 func runAccountState(ctx context.Context, o *accountStateOptions) error {
-	c, err := o.Conn.connect(ctx, o.app.env)
+	c, err := o.Conn.connect(ctx, o.app)
 	if err != nil {
 		return fail(err)
 	}
 	defer c.Close()
-	if c.sandbox != nil {
-		c.sandbox.CreateAccount(o.ID)
-	}
 	switch o.Verb {
 	case "pause":
 		err = c.client.PauseAccount(ctx, o.ID)

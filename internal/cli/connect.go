@@ -32,6 +32,7 @@ type connOptions struct {
 	burst        int
 	retries      int
 	timeout      time.Duration
+	maxRetryWait time.Duration
 }
 
 func (f *connOptions) register(cmd *cobra.Command) {
@@ -44,6 +45,7 @@ func (f *connOptions) register(cmd *cobra.Command) {
 	fl.IntVar(&f.burst, "burst", 1, "requests that may go at once before the rate applies")
 	fl.IntVar(&f.retries, "retries", 5, "retries of a request on 429, 5xx, timeouts and connection errors")
 	fl.DurationVar(&f.timeout, "timeout", 60*time.Second, "time limit of one HTTP attempt")
+	fl.DurationVar(&f.maxRetryWait, "max-retry-wait", client.DefaultMaxWait, "longest Retry-After the run waits through; a longer one stops it (exit 1) to rerun later with --resume")
 }
 
 // newLogger writes slog records to stderr in the chosen format.
@@ -79,11 +81,24 @@ func (c *connection) Close() error {
 }
 
 // connect builds the client from flags and environment (flags win).
-func (f *connOptions) connect(ctx context.Context, env *Env) (*connection, error) {
+func (f *connOptions) connect(ctx context.Context, a *app) (*connection, error) {
+	env := a.env
+	log, err := a.logger()
+	if err != nil {
+		return nil, err
+	}
+	if f.maxRetryWait <= 0 {
+		return nil, errors.New("--max-retry-wait must be more than 0")
+	}
 	opts := []client.Option{
 		client.WithUserAgent(env.Version),
 		client.WithTimeout(f.timeout),
-		client.WithRetry(client.RetryPolicy{MaxRetries: f.retries, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second}),
+		client.WithRetry(client.RetryPolicy{MaxRetries: f.retries, BaseDelay: 500 * time.Millisecond, MaxDelay: 30 * time.Second,
+			MaxWait: f.maxRetryWait}),
+		client.WithWaitObserver(func(_ context.Context, ev client.WaitEvent) {
+			log.Warn("waiting before a retry", "wait", ev.Duration.Round(time.Millisecond).String(), "reason", ev.Reason,
+				"method", ev.Method, "path", ev.Path, "attempt", ev.Attempt)
+		}),
 	}
 	if f.rate < 0 {
 		return nil, errors.New("--rate must be 0 (off) or more")
@@ -94,7 +109,7 @@ func (f *connOptions) connect(ctx context.Context, env *Env) (*connection, error
 	if f.useSandbox {
 		pw := make([]byte, 16)
 		_, _ = rand.Read(pw)
-		srv, err := sandbox.NewServer(sandbox.Options{Username: "sandbox", Password: hex.EncodeToString(pw)})
+		srv, err := sandbox.NewServer(sandbox.Options{Username: "sandbox", Password: hex.EncodeToString(pw), AutoCreateAccounts: true})
 		if err != nil {
 			return nil, fmt.Errorf("start sandbox: %w", err)
 		}

@@ -113,7 +113,7 @@ func oneLeadOp(ctx context.Context, o *leadOpOptions) error {
 		}
 		phone = normal
 	}
-	conn, err := o.Conn.connect(ctx, env)
+	conn, err := o.Conn.connect(ctx, o.app)
 	if err != nil {
 		return fail(err)
 	}

@@ -118,7 +118,7 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 	}
 	var conn *connection
 	if !o.DryRun {
-		if conn, err = o.Conn.connect(ctx, env); err != nil {
+		if conn, err = o.Conn.connect(ctx, o.app); err != nil {
 			return fail(err)
 		}
 		defer conn.Close()
@@ -129,9 +129,6 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 		BatchRows: o.BatchSize, BatchBytes: o.BatchBytes, Concurrency: o.Concurrency,
 		MaxErrors: o.MaxErrors, MaxErrorRate: o.MaxErrorRate, Resume: o.Resume, Source: srcOpts, Logger: log,
 		Progress: &importer.Progress{},
-	}
-	if conn != nil && conn.sandbox != nil {
-		opts.OnNewAccount = conn.sandbox.CreateAccount
 	}
 	if o.DryRun && env.Getenv("GOGC") == "" {
 		// A dry run's live heap is mostly the pointer-free duplicate table,

@@ -50,6 +50,7 @@ func newSandboxCmd(a *app, runF func(context.Context, *sandboxOptions) error) *c
 	fl.DurationVar(&o.Latency, "latency", 0*time.Millisecond, "delay added to every answer")
 	fl.StringVar(&so.Reject, "reject-external-ids", "", "external ids whose bulk request gets a 400 that does not say which lead")
 	fl.Int64Var(&o.Seed, "seed", 1, "seed of the fault draws (same seed, same faults)")
+	fl.BoolVar(&o.AutoCreateAccounts, "auto-create-accounts", false, "create an account the first time a request names it, instead of answering 404")
 	fl.StringVar(&so.CPUProfile, "cpuprofile", "", "write a CPU profile while serving (for performance work)")
 	_ = fl.MarkHidden("cpuprofile")
 	return cmd

@@ -83,14 +83,11 @@ func (o *statsAccountOptions) parseWindow() error {
 
 func runStatsAccount(ctx context.Context, o *statsAccountOptions) error {
 	env := o.app.env
-	c, err := o.Conn.connect(ctx, env)
+	c, err := o.Conn.connect(ctx, o.app)
 	if err != nil {
 		return fail(err)
 	}
 	defer c.Close()
-	if c.sandbox != nil {
-		c.sandbox.CreateAccount(o.Account)
-	}
 	st, err := c.client.AccountStatistics(ctx, o.Account, o.FromT, o.ToT)
 	if err != nil {
 		return c.apiError(err)
