@@ -18,7 +18,10 @@
 //   - The holder writes its identity into the file as one JSON line (pid,
 //     host, start time in UTC, program name, report path). A loser reads it
 //     back for its *HeldError. Only those fields are written, never the
-//     command line, which may carry a password.
+//     command line, which may carry a password. A lock file this user may
+//     not write (another user's run, mode 0600) is still probed with a
+//     read-only flock, so the loser names the holder instead of reporting
+//     "permission denied".
 //   - Release removes the file while still holding the lock. A run that
 //     locked the file just as it was removed would then hold a lock nobody
 //     else can see; Acquire therefore checks, after locking, that the path

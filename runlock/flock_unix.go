@@ -29,6 +29,12 @@ const (
 func tryLock(path string, me Holder) (*Lock, *HeldError, error) {
 	for range maxReopen {
 		f, err := openLockFile(path)
+		if errors.Is(err, os.ErrPermission) {
+			// Someone else's lock file: say who holds it, if anyone.
+			if held := heldReadOnly(path); held != nil {
+				return nil, held, nil
+			}
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -101,6 +107,24 @@ func openLockFile(path string) (*os.File, error) {
 		return nil, fmt.Errorf("%w: %s is a %s", ErrNotRegular, path, kind(fi.Mode()))
 	}
 	return f, nil
+}
+
+// heldReadOnly tells, for a lock file this process may read but not write
+// (another user's run), whether a run holds it: flock needs no write
+// access. Nil when it is not held or cannot be read.
+func heldReadOnly(path string) *HeldError {
+	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil
+	}
+	if err := flock(f, unix.LOCK_SH|unix.LOCK_NB); errors.Is(err, unix.EWOULDBLOCK) {
+		return &HeldError{Path: path, Holder: readHolder(f)}
+	}
+	return nil
 }
 
 // flock applies how to f, retrying when a signal interrupts the call.

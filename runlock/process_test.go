@@ -4,12 +4,14 @@ package runlock
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -134,4 +136,66 @@ func TestTwoProcesses(t *testing.T) {
 			require.NoError(t, r.l.Release())
 		})
 	}
+}
+
+// probeEnv makes the child test binary report what Acquire says about a
+// lock file it cannot write.
+const probeEnv = "RUNLOCK_HELPER_PROBE"
+
+// TestHelperProbe is not a test: run by TestAnotherUsersLock as another
+// user, it prints the pid of the holder Acquire names.
+func TestHelperProbe(t *testing.T) {
+	path := os.Getenv(probeEnv)
+	if path == "" {
+		t.Skip("only runs as the child of a runlock test")
+	}
+	_, err := Acquire(t.Context(), path, Options{})
+	var held *HeldError
+	if errors.As(err, &held) {
+		fmt.Println("held by", held.Holder.PID)
+	} else {
+		fmt.Println("error:", err)
+	}
+	os.Exit(0)
+}
+
+// TestAnotherUsersLock: a lock file this user may not write still names
+// its holder, since flock needs only read access. As root (who may write
+// anything) the probe runs as nobody in a child process.
+func TestAnotherUsersLock(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.csv.lock")
+	l, err := Acquire(t.Context(), path, Options{Program: "xonvo-import"})
+	require.NoError(t, err)
+	defer l.Release()
+	require.NoError(t, os.Chmod(path, 0o444))
+
+	if os.Getuid() != 0 {
+		_, err := Acquire(t.Context(), path, Options{})
+		var held *HeldError
+		require.ErrorAs(t, err, &held)
+		assert.Equal(t, os.Getpid(), held.Holder.PID)
+		return
+	}
+	// The child needs to reach the binary and the lock file.
+	bin := filepath.Join(dir, "runlock.test")
+	raw, err := os.ReadFile(os.Args[0])
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(bin, raw, 0o755))
+	require.NoError(t, os.Chmod(dir, 0o755))
+	require.NoError(t, os.Chmod(filepath.Dir(dir), 0o755)) // t.TempDir's own parent
+	for d := filepath.Dir(filepath.Dir(dir)); d != "/" && d != "."; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		require.NoError(t, err)
+		if fi.Mode().Perm()&0o001 == 0 {
+			t.Skipf("%s is closed to other users; cannot run the probe as nobody", d)
+		}
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "-test.run=^TestHelperProbe$", "-test.count=1")
+	cmd.Env = append(os.Environ(), probeEnv+"="+path)
+	cmd.Dir = dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprintf("held by %d", os.Getpid()), strings.TrimSpace(string(out)))
 }
