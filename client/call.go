@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/xonvo/xonvo-import/adaptive"
 )
 
 // do sends r, retrying as the policy allows, and decodes a 2xx body into out
@@ -20,8 +22,16 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 		if err := ctx.Err(); err != nil {
 			return c.stopped(r, err, lastErr)
 		}
+		var slot adaptive.Token // the zero Token's Done does nothing
+		if c.slots != nil {
+			var err error
+			if slot, err = c.slots.Acquire(ctx); err != nil {
+				return c.stopped(r, err, lastErr)
+			}
+		}
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
+				slot.Done(adaptive.Outcome{})
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return c.stopped(r, ctxErr, lastErr)
 				}
@@ -34,6 +44,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			info.Resends++
 		}
 		res := c.attempt(ctx, r)
+		slot.Done(outcomeOf(ctx, res))
 		info.record(res)
 		if res.err == nil {
 			return c.decode(r, res.body, out)
@@ -61,6 +72,21 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			return c.stopped(r, err, lastErr)
 		}
 	}
+}
+
+// outcomeOf is what the concurrency limiter learns from an attempt: its
+// round trip when the server answered, and whether the server shed it
+// (429, 503, or no answer within the attempt's time limit).
+func outcomeOf(ctx context.Context, res attemptResult) adaptive.Outcome {
+	switch {
+	case res.status == http.StatusTooManyRequests || res.status == http.StatusServiceUnavailable:
+		return adaptive.Outcome{Dropped: true}
+	case res.status == 0 && ctx.Err() == nil && errors.Is(res.err, context.DeadlineExceeded):
+		return adaptive.Outcome{Dropped: true}
+	case res.status == 0:
+		return adaptive.Outcome{} // no answer: nothing learnt of the latency
+	}
+	return adaptive.Outcome{Latency: res.rtt}
 }
 
 // record adds one attempt's outcome to the accounting.

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/xonvo/xonvo-import/adaptive"
 )
 
 // DefaultTimeout bounds one attempt when WithTimeout is not given.
@@ -40,6 +42,7 @@ type Client struct {
 	timeout   time.Duration
 	bodyIdle  time.Duration // 0: no idle limit on reading a response body
 	limiter   *rate.Limiter
+	slots     *adaptive.Limiter // nil: no cap on attempts in flight
 	retry     RetryPolicy
 	onWait    func(context.Context, WaitEvent) // nil: waits are not reported
 	secrets   []string                         // forms of the password to mask in messages

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/xonvo/xonvo-import/adaptive"
 )
 
 // Option configures a Client in New.
@@ -50,6 +52,15 @@ func WithUserAgent(version string) Option {
 // from l. Nil means no client-side limit.
 func WithRateLimiter(l *rate.Limiter) Option {
 	return func(c *Client) { c.limiter = l }
+}
+
+// WithConcurrencyLimiter caps the attempts in flight with l, which adapts
+// the cap to the latency it sees (package adaptive). Each attempt, retries
+// included, holds a slot from before it waits for a token until its answer
+// is read; a backoff sleep holds none. The token bucket (WithRateLimiter)
+// stays the one thing that decides when an attempt may start.
+func WithConcurrencyLimiter(l *adaptive.Limiter) Option {
+	return func(c *Client) { c.slots = l }
 }
 
 // WithRetry sets the retry policy. The default makes no retries.

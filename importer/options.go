@@ -17,7 +17,10 @@ const (
 	DefaultBatchRows   = 100
 	DefaultBatchBytes  = 1 << 20
 	DefaultWindow      = 10_000
-	DefaultConcurrency = 4
+	// DefaultConcurrency is the most requests in flight; the adaptive
+	// limiter (package adaptive) decides how many of them are used, from
+	// the rate and the latency it sees.
+	DefaultConcurrency = 64
 	DefaultGrace       = 5 * time.Second
 )
 

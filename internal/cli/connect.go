@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 	"golang.org/x/time/rate"
 
+	"github.com/xonvo/xonvo-import/adaptive"
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/sandbox"
 )
@@ -33,6 +34,9 @@ type connOptions struct {
 	retries      int
 	timeout      time.Duration
 	maxRetryWait time.Duration
+	// concurrency caps the requests in flight (the file-driven commands'
+	// --concurrency); 0 leaves them uncapped (one request at a time anyway).
+	concurrency int
 }
 
 func (f *connOptions) register(cmd *cobra.Command) {
@@ -105,6 +109,13 @@ func (f *connOptions) connect(ctx context.Context, a *app) (*connection, error) 
 	}
 	if f.rate > 0 {
 		opts = append(opts, client.WithRateLimiter(rate.NewLimiter(rate.Limit(f.rate), max(f.burst, 1))))
+	}
+	if f.concurrency > 0 {
+		slots, err := adaptive.New(adaptive.Options{Max: f.concurrency, Rate: f.rate})
+		if err != nil {
+			return nil, fmt.Errorf("--concurrency %d: %w", f.concurrency, err)
+		}
+		opts = append(opts, client.WithConcurrencyLimiter(slots))
 	}
 	if f.useSandbox {
 		pw := make([]byte, 16)

@@ -203,3 +203,26 @@ func TestSandboxCommandPrintsListening(t *testing.T) {
 	res := runCLI(t, nil, "stats", "account", "21", "--url", url, "--username", "U", "--password-file", pw, "--json")
 	assert.Equal(t, ExitOK, res.code, res.stderr)
 }
+
+// TestSecondRunOnTheSameReportIsRefused: two runs on one report both sent
+// every lead; now the second exits 1 at once, naming the holder, and sends
+// nothing.
+func TestSecondRunOnTheSameReportIsRefused(t *testing.T) {
+	const rows = 1000
+	f := newProcFixture(t, rows)
+	cmd, exited := f.start(t)
+	waitForJournal(t, f.report+".journal", 1, exited)
+
+	start := time.Now()
+	res := runCLI(t, nil, f.tg.with("import", f.input, "--mapping", "testdata/mapping.yaml", "--report", f.report)...)
+	assert.Equal(t, ExitFailed, res.code, res.stderr)
+	assert.Less(t, time.Since(start), 5*time.Second, "refused at once, not after waiting")
+	assert.Contains(t, res.stderr, "another xonvo-import run holds "+f.report+".lock")
+	assert.Contains(t, res.stderr, fmt.Sprintf("pid %d", cmd.Process.Pid))
+	assert.Empty(t, res.stdout, "no summary: the refused run read and sent nothing")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+	<-exited
+	f.resume(t) // a dead run's lock is taken over
+	f.requireAllSentOnce(t, rows)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/xonvo/xonvo-import/importer"
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/runlock"
 	"github.com/xonvo/xonvo-import/source"
 )
 
@@ -61,7 +62,7 @@ func (o *runOptions) registerRead(cmd *cobra.Command) {
 // registerSend adds the flags of sending.
 func (o *runOptions) registerSend(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.IntVar(&o.Concurrency, "concurrency", importer.DefaultConcurrency, "requests in flight at once")
+	fl.IntVar(&o.Concurrency, "concurrency", importer.DefaultConcurrency, "most requests in flight at once; within it, as many as --rate and the server's latency need are used")
 	fl.BoolVar(&o.Resume, "resume", false, "skip rows the journal beside the report confirms as sent, send the rest")
 	o.Conn.register(cmd)
 }
@@ -116,8 +117,18 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 	if err != nil {
 		return fail(err)
 	}
+	report := o.reportPath()
+	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
+		return fail(fmt.Errorf("create the directory of %s: %w", report, err))
+	}
+	lock, err := runlock.Acquire(ctx, runlock.PathFor(report), runlock.Options{Program: "xonvo-import", Report: report})
+	if err != nil {
+		return fail(err)
+	}
+	defer lock.Release()
 	var conn *connection
 	if !o.DryRun {
+		o.Conn.concurrency = o.Concurrency
 		if conn, err = o.Conn.connect(ctx, o.app); err != nil {
 			return fail(err)
 		}
@@ -125,7 +136,7 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 	}
 	opts := importer.Options{
 		Files: o.Files, Mapping: cfg, Action: action(conn), DryRun: o.DryRun,
-		ReportPath: o.reportPath(), PayloadsPath: o.Payloads,
+		ReportPath: report, PayloadsPath: o.Payloads,
 		BatchRows: o.BatchSize, BatchBytes: o.BatchBytes, Concurrency: o.Concurrency,
 		MaxErrors: o.MaxErrors, MaxErrorRate: o.MaxErrorRate, Resume: o.Resume, Source: srcOpts, Logger: log,
 		Progress: &importer.Progress{},
@@ -148,7 +159,7 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 	stopProgress := startProgress(ctx, env.Stderr, log, opts.Progress, o.app.quiet)
 	summary, runErr := importer.Run(ctx, opts)
 	stopProgress()
-	return o.finish(conn, opts.ReportPath, summary, runErr)
+	return o.finish(conn, report, summary, runErr)
 }
 
 // finish prints the summary and turns the outcome into an exit code.
