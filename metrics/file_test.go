@@ -211,3 +211,15 @@ func dirNames(t *testing.T, dir string) []string {
 	sort.Strings(names)
 	return names
 }
+
+func BenchmarkWriteFile(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "xonvo.prom")
+	r := failedRun() // the slower path: reads the previous file back
+	require.NoError(b, WriteFile(path, testRun()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteFile(path, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
