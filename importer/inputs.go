@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/source"
@@ -125,6 +126,17 @@ func (s *inputSet) align(in *input, cells []string) []string {
 		}
 	}
 	return out
+}
+
+// bytesRead is the size of the inputs, for the run's metrics.
+func (s *inputSet) bytesRead() int64 {
+	var n int64
+	for _, in := range s.inputs {
+		if st, err := os.Stat(in.src.Name()); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
 }
 
 func (s *inputSet) close() error {

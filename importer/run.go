@@ -88,7 +88,9 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	if snd != nil {
 		summary.Requests, summary.Retries = snd.requests.Load(), snd.retries.Load()
 		summary.Resends, summary.Splits, summary.Bytes = snd.resends.Load(), snd.splits.Load(), snd.bytes.Load()
+		summary.RequestCodes = snd.codes.snapshot()
 	}
+	summary.BytesRead = set.bytesRead()
 	summary.Duration = time.Since(start)
 	summary.Stopped = stop.reason()
 	if summary.Stopped == "" && fin.overRate(entered) {

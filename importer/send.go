@@ -3,7 +3,10 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/xonvo/xonvo-import/client"
@@ -12,13 +15,14 @@ import (
 
 // sender makes the requests of closed batches and reports their rows.
 type sender struct {
-	action  Action
-	stop    *stopper
-	fin     *finisher
-	journal *journal
+	action    Action
+	stop      *stopper
+	fin       *finisher
+	journal   *journal
 	reached   atomic.Bool // some request got an HTTP response
 	succeeded atomic.Bool // some request succeeded
 	streak    failStreak
+	codes     codeCounts
 
 	requests, retries, resends, splits, bytes atomic.Int64
 }
@@ -44,6 +48,7 @@ func (s *sender) send(items []*Item) {
 	s.retries.Add(int64(info.Retries))
 	s.resends.Add(int64(info.Resends))
 	s.bytes.Add(int64(len(body) * info.Attempts))
+	s.codes.add(info.Statuses)
 	for _, it := range items {
 		it.attempts += info.Attempts
 		it.httpStatus = info.StatusCode
@@ -102,6 +107,34 @@ func (s *sender) send(items []*Item) {
 			s.stop.stop(StopServerFailing, stopErr)
 		}
 	}
+}
+
+// codeCounts counts HTTP attempts by status code, "error" for no response.
+type codeCounts struct {
+	mu sync.Mutex
+	m  map[string]int64
+}
+
+func (c *codeCounts) add(statuses []int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]int64{}
+	}
+	for _, st := range statuses {
+		code := "error"
+		if st != 0 {
+			code = strconv.Itoa(st)
+		}
+		c.m[code]++
+	}
+}
+
+// snapshot returns a copy of the counts.
+func (c *codeCounts) snapshot() map[string]int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return maps.Clone(c.m)
 }
 
 // failCode names what a failed request's last attempt got.

@@ -21,8 +21,12 @@ type Summary struct {
 	Resends  int64 // requests sent again after no response came (may have been applied)
 	Splits   int64
 	Bytes    int64 // request body bytes sent
-	Duration time.Duration
-	Stopped  string // "", "interrupted", "max-errors", "auth", "fatal": why the run ended early
+	// RequestCodes counts HTTP attempts by outcome: the status code ("200",
+	// "429", "503") or "error" when no response came.
+	RequestCodes map[string]int64
+	BytesRead    int64 // input bytes read
+	Duration     time.Duration
+	Stopped      string // "", "interrupted", "max-errors", "auth", "fatal": why the run ended early
 }
 
 // RowsPerSecond is Rows over Duration, 0 when no time was measured.

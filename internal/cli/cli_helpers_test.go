@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -28,7 +29,8 @@ func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := Main(context.Background(), Env{Args: args, Stdin: bytes.NewReader(nil), Stdout: &out, Stderr: &errOut,
-		Getenv: func(k string) string { return env[k] }, Version: "test"})
+		Getenv: func(k string) string { return env[k] }, Version: "test",
+		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -18,6 +19,9 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
 	Version        string
+	// Sleep waits between a notification's attempts; nil means a real
+	// timer. Tests pass one that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // app is what every command shares: the process environment and the flags

@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,6 +44,7 @@ type runOptions struct {
 	Delimiter    string
 	CPUProfile   string
 	Conn         connOptions
+	Monitor      monitorOptions
 }
 
 // registerRead adds the flags of reading and reporting.
@@ -57,6 +59,7 @@ func (o *runOptions) registerRead(cmd *cobra.Command) {
 	fl.Float64Var(&o.MaxErrorRate, "max-error-rate", 0, "stop once more than this share (0-1) of the rows so far are invalid, duplicate, rejected or failed, checked from row 1,000 and at the end (exit 4); 0 = no limit")
 	fl.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run (for performance work)")
 	_ = fl.MarkHidden("cpuprofile")
+	o.Monitor.register(cmd)
 }
 
 // registerSend adds the flags of sending.
@@ -102,9 +105,27 @@ func (o *runOptions) loadMapping(ctx context.Context, so source.Options) (*mappi
 }
 
 // runFiles is the shared body of every file-driven command: action makes
-// the command's action from the connection (nil in a dry run).
+// the command's action from the connection (nil in a dry run). Whatever the
+// outcome, even a failure before any row was read, the run then publishes
+// its summary and metrics as asked.
 func runFiles(ctx context.Context, o *runOptions, action func(*connection) importer.Action) error {
+	out := outcome{summary: reports.Summary{Files: o.Files, DryRun: o.DryRun}}
+	start := time.Now()
+	err := o.run(ctx, action, &out)
+	out.exitCode, out.ended = exitCodeOf(err), time.Now()
+	if out.summary.Duration == 0 {
+		out.summary.Duration = out.ended.Sub(start)
+	}
+	o.publish(context.WithoutCancel(ctx), out)
+	return err
+}
+
+// run reads, maps and sends; out receives the summary and report path.
+func (o *runOptions) run(ctx context.Context, action func(*connection) importer.Action, out *outcome) error {
 	env := o.app.env
+	if err := o.Monitor.check(); err != nil {
+		return err
+	}
 	log, err := o.app.logger()
 	if err != nil {
 		return err
@@ -118,6 +139,7 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 		return fail(err)
 	}
 	report := o.reportPath()
+	out.report = report
 	if err := os.MkdirAll(filepath.Dir(report), 0o755); err != nil {
 		return fail(fmt.Errorf("create the directory of %s: %w", report, err))
 	}
@@ -159,6 +181,7 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 	stopProgress := startProgress(ctx, env.Stderr, log, opts.Progress, o.app.quiet)
 	summary, runErr := importer.Run(ctx, opts)
 	stopProgress()
+	out.summary = summary
 	return o.finish(conn, report, summary, runErr)
 }
 
@@ -169,11 +192,6 @@ func (o *runOptions) finish(conn *connection, report string, summary reports.Sum
 	if summary.Rows > 0 || runErr == nil {
 		_ = summary.WriteText(env.Stdout)
 		fmt.Fprintf(env.Stdout, "report: %s\n", report)
-		if o.SummaryJSON != "" {
-			if err := writeSummaryJSON(o.SummaryJSON, summary); err != nil {
-				fmt.Fprintf(env.Stderr, "xonvo-import: write --summary-json: %v\n", err)
-			}
-		}
 	}
 	if conn != nil && conn.sandbox != nil {
 		printSandbox(env.Stdout, conn)
