@@ -22,7 +22,7 @@ type Summary struct {
 	Splits   int64
 	Bytes    int64 // request body bytes sent
 	Duration time.Duration
-	Stopped  string // "", "interrupted", "max-errors", "auth", "fatal": why the run ended early
+	Stopped  StopReason // why the run ended early, StopNone if it did not
 }
 
 // RowsPerSecond is Rows over Duration, 0 when no time was measured.
@@ -37,13 +37,9 @@ func (s Summary) RowsPerSecond() float64 {
 // a stable shape) followed by any unknown status found in Counts, sorted.
 func (s Summary) statusCounts() ([]Status, map[Status]int64) {
 	order := Statuses()
-	known := make(map[Status]bool, len(order))
-	for _, st := range order {
-		known[st] = true
-	}
 	var extra []Status
 	for st := range s.Counts {
-		if !known[st] {
+		if !st.Known() {
 			extra = append(extra, st)
 		}
 	}
@@ -93,7 +89,7 @@ func (s Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %-*s  %*s\n", labelW, l.label, valueW, l.value)
 	}
 	if s.Stopped != "" {
-		fmt.Fprintf(&b, "  %-*s  %s\n", labelW, "stopped early", s.Stopped)
+		fmt.Fprintf(&b, "  %-*s  %s\n", labelW, "stopped early", s.Stopped.Sentence())
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("write summary: %w", err)
@@ -114,7 +110,7 @@ type summaryJSON struct {
 	RowsPerSecond   float64          `json:"rows_per_second"`
 	DryRun          bool             `json:"dry_run"`
 	Files           []string         `json:"files"`
-	Stopped         string           `json:"stopped"`
+	Stopped         StopReason       `json:"stopped"`
 }
 
 // MarshalJSON encodes the summary with snake_case keys: counts (every status,

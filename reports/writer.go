@@ -94,15 +94,8 @@ func checkShape(r *RowResult, nOriginal int) error {
 	return nil
 }
 
-// isProblem tells whether a row needs attention: anything but sent, valid
-// and already_sent.
-func isProblem(s Status) bool {
-	switch s {
-	case StatusSent, StatusValid, StatusAlreadySent:
-		return false
-	}
-	return true
-}
+// isProblem tells whether a row needs attention (see Status.Problem).
+func isProblem(s Status) bool { return s.Problem() }
 
 // neutralise prefixes a cell a spreadsheet would run as a formula with '.
 func neutralise(s string) string {

@@ -346,7 +346,7 @@ func (w *xlsxWriter) writeSummary(s Summary) error {
 	if _, err := w.f.NewSheet(SheetSummary); err != nil {
 		return fmt.Errorf("xlsx report %s: add summary: %w", w.af.target, err)
 	}
-	stopped := s.Stopped
+	stopped := s.Stopped.Sentence()
 	if stopped == "" {
 		stopped = "no"
 	}

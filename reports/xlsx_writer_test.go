@@ -194,7 +194,7 @@ func TestXLSXReport(t *testing.T) {
 		s := testSummary()
 		assert.Equal(t, "2025-03-04T04:06:07Z", got["Generated at"])
 		assert.Equal(t, "no", got["Dry run"])
-		assert.Equal(t, "max-errors", got["Stopped early"])
+		assert.Equal(t, StopMaxErrors.Sentence(), got["Stopped early"])
 		assert.Equal(t, "leads.csv", got["Files"])
 		assert.Equal(t, "more leads.xlsx", got[""])
 		assert.Equal(t, "1234567", got["sent"])
