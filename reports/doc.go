@@ -1,9 +1,16 @@
 // Package reports writes the per-row report of a run (CSV, JSONL or XLSX,
 // chosen by the target's extension) and formats the run summary.
 //
-// Every report is written to a temporary file in the target's directory
-// (mode 0600), synced and renamed into place by Finish, so a crash or an Abort
-// never leaves a half-written file at the target path. Abort after Finish is a
+// Every report is written to a temporary file beside the target,
+// ".<name>.tmp-<16 hex digits>", created with O_EXCL|O_NOFOLLOW and mode 0600
+// whatever the umask, then synced and renamed into place by Finish: a crash
+// or an Abort never leaves a half-written file at the target path, an
+// existing file's mode is not inherited, and a symlink planted at the target
+// is replaced, never written through. CleanStale removes what a killed run
+// left (the next run calls it while holding the run lock); excelize's
+// scratch files go to a 0700 directory beside the temporary file for that
+// reason. A missing directory is created 0755 before the umask, as mkdir -p
+// would: the files are private whatever their directory's mode. Abort after Finish is a
 // no-op, so callers can `defer w.Abort()`. A Writer is not safe for
 // concurrent use: one goroutine writes the rows, in input order.
 //

@@ -65,7 +65,8 @@ type pendingRow struct {
 }
 
 // xlsxWriter streams the report with excelize so memory stays flat: the
-// stream writers keep 16 MiB each in memory and spill the rest to temp files.
+// stream writers keep 16 MiB each in memory and spill the rest to scratch
+// files in the report's private scratch directory.
 type xlsxWriter struct {
 	af       *atomicFile
 	f        *excelize.File
@@ -90,7 +91,12 @@ func newXLSXWriter(path string, original []string) (_ *xlsxWriter, err error) {
 	if err != nil {
 		return nil, err
 	}
-	f := excelize.NewFile()
+	spill, err := af.spillDir()
+	if err != nil {
+		_ = af.abort()
+		return nil, err
+	}
+	f := excelize.NewFile(excelize.Options{TmpDir: spill})
 	defer func() {
 		if err != nil {
 			_ = f.Close()
@@ -330,7 +336,7 @@ func (w *xlsxWriter) Finish(s Summary) (err error) {
 	if err := w.f.Write(unexpectedBytes{}); err != nil {
 		return fmt.Errorf("xlsx report %s: write workbook: %w", w.af.target, err)
 	}
-	closeErr := w.f.Close() // removes excelize's own temp files
+	closeErr := w.f.Close() // removes excelize's scratch files
 	if err := w.af.commit(); err != nil {
 		return err
 	}
