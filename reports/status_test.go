@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -51,4 +52,24 @@ func TestStopReasonSentence(t *testing.T) {
 	assert.Empty(t, StopNone.Sentence())
 	assert.Equal(t, "the run stopped after --max-errors was reached", StopMaxErrors.Sentence())
 	assert.Equal(t, "the run stopped early (new-reason)", StopReason("new-reason").Sentence())
+}
+
+func TestStopReasonJSONIsThePlainString(t *testing.T) {
+	tests := []struct {
+		reason StopReason
+		want   string
+	}{
+		{StopNone, `""`},
+		{StopMaxErrorRate, `"max-error-rate"`},
+		{StopWrongServer, `"wrong-server"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			data, err := json.Marshal(Summary{Stopped: tt.reason})
+			require.NoError(t, err)
+			var got map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(data, &got))
+			assert.JSONEq(t, tt.want, string(got["stopped"]))
+		})
+	}
 }

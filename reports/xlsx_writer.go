@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -136,15 +134,6 @@ func newXLSXWriter(path string, original []string) (_ *xlsxWriter, err error) {
 
 func fillStyle(color string) *excelize.Style {
 	return &excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}}
-}
-
-// cellWidth is the longest line of s in characters.
-func cellWidth(s string) int {
-	longest := 0
-	for line := range strings.SplitSeq(s, "\n") {
-		longest = max(longest, utf8.RuneCountInString(line))
-	}
-	return longest
 }
 
 // openSheet creates (unless it exists) and starts streaming sheet part n of
@@ -342,63 +331,6 @@ func (w *xlsxWriter) Finish(s Summary) (err error) {
 	}
 	if closeErr != nil {
 		return fmt.Errorf("xlsx report %s: clean up: %w", w.af.target, closeErr)
-	}
-	return nil
-}
-
-// writeSummary fills the Summary sheet; figures are numbers so they can be
-// summed, labels are bold.
-func (w *xlsxWriter) writeSummary(s Summary) error {
-	if _, err := w.f.NewSheet(SheetSummary); err != nil {
-		return fmt.Errorf("xlsx report %s: add summary: %w", w.af.target, err)
-	}
-	stopped := s.Stopped.Sentence()
-	if stopped == "" {
-		stopped = "no"
-	}
-	dry := "no"
-	if s.DryRun {
-		dry = "yes"
-	}
-	rows := [][]any{
-		{"Generated at", w.now().UTC().Format(time.RFC3339)},
-		{"Dry run", dry},
-		{"Stopped early", neutralise(stopped)},
-	}
-	for i, f := range s.Files {
-		label := ""
-		if i == 0 {
-			label = "Files"
-		}
-		rows = append(rows, []any{label, neutralise(f)})
-	}
-	rows = append(rows, nil, []any{"Status", "Rows"})
-	statuses, counts := s.statusCounts()
-	for _, st := range statuses {
-		rows = append(rows, []any{string(st), counts[st]})
-	}
-	rows = append(rows,
-		[]any{"Total", s.Rows},
-		nil,
-		[]any{"Requests", s.Requests},
-		[]any{"Retries", s.Retries},
-		[]any{"Resends", s.Resends},
-		[]any{"Splits", s.Splits},
-		[]any{"Bytes sent", s.Bytes},
-		[]any{"Duration (s)", round3(s.Duration.Seconds())},
-		[]any{"Rows per second", round3(s.RowsPerSecond())},
-	)
-	var errs []error
-	for i, row := range rows {
-		if row == nil {
-			continue
-		}
-		cell := "A" + strconv.Itoa(i+1)
-		errs = append(errs, w.f.SetSheetRow(SheetSummary, cell, &row), w.f.SetCellStyle(SheetSummary, cell, cell, w.bold))
-	}
-	errs = append(errs, w.f.SetColWidth(SheetSummary, "A", "A", 18), w.f.SetColWidth(SheetSummary, "B", "B", 40))
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("xlsx report %s: summary sheet: %w", w.af.target, err)
 	}
 	return nil
 }
