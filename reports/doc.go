@@ -29,21 +29,25 @@
 //     the re-import into a silent read of the wrong column, or break scripts
 //     that filter on the fixed names. Collisions(original) lists the headers
 //     at risk so the importer can warn before the run.
-//   - CSV and XLSX cells starting with = + - @ tab or CR get a leading ' so a
+//   - CSV cells starting with = + - @ tab or CR get a leading ' so a
 //     spreadsheet never runs them (this includes E.164 phones: "'+1333…");
 //     JSONL keeps raw values. Headers are neutralised too (a header "-x"
 //     becomes "'-x"), so a mapping naming such a header needs the quote on
 //     re-import. A reader re-importing a report may strip that '.
 //   - CSV is UTF-8 without a BOM, "\n" line ends, quoting by encoding/csv.
-//   - XLSX cells are all text (zip "02134" keeps its zero). Sheets: "Report",
-//     "Problems" (rows whose status is not sent, valid or already_sent) and
-//     "Summary". A sheet that reaches Excel's row limit continues in
-//     "Report (2)", "Problems (2)", … (added in the order they are needed) so
-//     nothing is dropped. Problem rows are filled light red, rows sent with a
-//     warning message light yellow. Column widths come from the header and
-//     the first 1000 rows (held back until then, as excelize streams need
-//     widths first), capped at 60 characters. Cells longer than Excel's
-//     32,767 characters are cut by excelize.
+//   - XLSX text cells are inline string cells, which Excel and LibreOffice
+//     never run as formulas: they hold the raw value, no '. row,
+//     http_status and attempts are numbers; input cells stay text (zip
+//     "02134" keeps its zero). A text longer than a cell's 32,767
+//     characters (UTF-16 units, as Excel counts) is cut and the row's
+//     message says so; excelize would cut it silently. Sheets: "Report",
+//     "Problems" (rows whose Status.Problem) and "Summary". A sheet that
+//     reaches Excel's row limit continues in "Report (2)", "Problems (2)",
+//     … (added in the order they are needed) so nothing is dropped. Problem
+//     rows are filled light red, done rows with a message light yellow.
+//     Column widths come from the header and the first 1000 rows (held back
+//     until then, as excelize streams need widths first), capped at 60
+//     characters.
 //   - XLSX memory stays flat (about 80 MB RSS for 100k or 1M rows): excelize
 //     streams spill to temp files, and the zip goes straight to the report's
 //     temporary file through excelize's zip-writer hook instead of the

@@ -94,9 +94,6 @@ func checkShape(r *RowResult, nOriginal int) error {
 	return nil
 }
 
-// isProblem tells whether a row needs attention (see Status.Problem).
-func isProblem(s Status) bool { return s.Problem() }
-
 // neutralise prefixes a cell a spreadsheet would run as a formula with '.
 func neutralise(s string) string {
 	if s == "" {
@@ -109,8 +106,8 @@ func neutralise(s string) string {
 	return s
 }
 
-// fillCells lays r out as one spreadsheet row (CSV and XLSX): the fixed
-// columns, then the original cells, padded, every text neutralised.
+// fillCells lays r out as one CSV record: the fixed columns, then the
+// original cells, padded, every text neutralised.
 func fillCells(cells []string, r *RowResult) {
 	cells[0] = neutralise(r.File)
 	cells[1] = strconv.Itoa(r.Row)
