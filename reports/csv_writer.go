@@ -47,7 +47,7 @@ func (w *csvWriter) Write(r RowResult) error {
 		return err
 	}
 	rec := w.record
-	fillCells(rec, &r)
+	fillCSV(rec, &r)
 	if err := w.cw.Write(rec); err != nil {
 		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
 	}

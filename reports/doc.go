@@ -14,26 +14,20 @@
 // no-op, so callers can `defer w.Abort()`. A Writer is not safe for
 // concurrent use: one goroutine writes the rows, in input order.
 //
-// Columns: FixedColumns() first, then the input's own columns under their own
-// headers, so a report filtered to its failed rows can be imported again with
-// the same mapping. Decisions where the contract is silent:
+// Columns: FixedColumns() first, then the input's own columns. An input
+// column whose name equals a fixed one case-insensitively after trimming,
+// or already starts with InputPrefix, is written as "input.<name>"
+// (ReportColumn): the report never repeats a name, a mapping's column never
+// silently reads the report's own, and InputColumns undoes it exactly, so a
+// report imports again with the original mapping and a report of a report
+// holds input.file, input.row, ... Decisions where the contract is silent:
 //
-//   - Header collisions are not renamed. Mapping matching lets an exact match win
-//     over a case-insensitive one, so an input header "Phone" next to the fixed
-//     "phone" still resolves to the input column when the mapping names it as
-//     the input spells it ("Phone"). That reasoning does not cover two cases,
-//     and both fail loudly (the mapping's "matches two columns" error) rather
-//     than silently reading the report's own column: an input header spelled
-//     exactly like a fixed column ("phone"), and a mapping that relied on case
-//     folding ("PHONE" for "Phone"). Renaming either column would instead turn
-//     the re-import into a silent read of the wrong column, or break scripts
-//     that filter on the fixed names. Collisions(original) lists the headers
-//     at risk so the importer can warn before the run.
-//   - CSV cells starting with = + - @ tab or CR get a leading ' so a
-//     spreadsheet never runs them (this includes E.164 phones: "'+1333…");
-//     JSONL keeps raw values. Headers are neutralised too (a header "-x"
-//     becomes "'-x"), so a mapping naming such a header needs the quote on
-//     re-import. A reader re-importing a report may strip that '.
+//   - CSV cells and headers starting with = + - @ tab or CR get a leading '
+//     so a spreadsheet never runs them (E.164 phones too: "'+1333…"), and so
+//     does a cell of ' characters followed by one of those, which makes
+//     Unneutralise, the reading side's undo, exact. JSONL keeps raw values,
+//     with input columns in a nested "original" object under their own
+//     names (no renaming needed there).
 //   - CSV is UTF-8 without a BOM, "\n" line ends, quoting by encoding/csv.
 //   - XLSX text cells are inline string cells, which Excel and LibreOffice
 //     never run as formulas: they hold the raw value, no '. row,

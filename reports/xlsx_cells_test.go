@@ -76,7 +76,7 @@ func TestXLSXLongCellsAreCutWithAWarning(t *testing.T) {
 			name:      "warning joins the message",
 			row:       RowResult{Status: StatusInvalid, Message: "zip: too short", Original: []string{"", long}},
 			wantCells: map[string]string{"K": long[:maxCellChars]},
-			wantMsg:   "zip: too short; column Phone was cut to 32,767 characters in the XLSX report",
+			wantMsg:   "zip: too short; column input.Phone was cut to 32,767 characters in the XLSX report",
 			wantFill:  fillProblem,
 		},
 		{

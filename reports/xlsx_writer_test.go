@@ -111,7 +111,7 @@ func TestXLSXReport(t *testing.T) {
 			{name: "multi-line", cell: "M4", want: "line one\nline two, with \"quotes\"", typ: excelize.CellTypeInlineString},
 			{name: "unicode", cell: "J3", want: "José Ñúñez", typ: excelize.CellTypeInlineString},
 			{name: "leading space kept", cell: "M9", want: " leading space", typ: excelize.CellTypeInlineString},
-			{name: "header is text", cell: "K1", want: "Phone", typ: excelize.CellTypeInlineString},
+			{name: "header is text", cell: "K1", want: "input.Phone", typ: excelize.CellTypeInlineString},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
