@@ -28,7 +28,10 @@
 //     Unneutralise, the reading side's undo, exact. JSONL keeps raw values,
 //     with input columns in a nested "original" object under their own
 //     names (no renaming needed there).
-//   - CSV is UTF-8 without a BOM, "\n" line ends, quoting by encoding/csv.
+//   - CSV is UTF-8, "\n" line ends, quoting by encoding/csv, and a byte order
+//     mark only with Options.BOM (--report-bom): Excel needs it to read
+//     accents right, while most other tools would read it as part of the
+//     first header.
 //   - XLSX text cells are inline string cells, which Excel and LibreOffice
 //     never run as formulas: they hold the raw value, no '. row,
 //     http_status and attempts are numbers; input cells stay text (zip

@@ -37,19 +37,32 @@ var (
 	ErrRowShape = errors.New("row does not fit the report's columns")
 )
 
+// Options tune a report. The zero value is the default.
+type Options struct {
+	// BOM starts a CSV report with a UTF-8 byte order mark, so Excel opens it
+	// as UTF-8 and shows accents right (the CLI's --report-bom). JSONL and
+	// XLSX reports ignore it.
+	BOM bool
+}
+
 // Extensions lists the report formats Create accepts.
 func Extensions() []string { return []string{".csv", ".jsonl", ".xlsx"} }
 
-// Create opens a writer by the path's extension (.csv, .jsonl, .xlsx, in
+// Create is CreateWith with the default Options.
+func Create(path string, original []string) (Writer, error) {
+	return CreateWith(path, original, Options{})
+}
+
+// CreateWith opens a writer by the path's extension (.csv, .jsonl, .xlsx, in
 // any letter case). original holds the input's column headers (union over
 // the run's files, in first-seen order), written after the fixed columns
 // under ReportColumn's names; RowResult.Original is aligned to it. A missing
 // directory is created (0755 before the umask); the report is 0600.
-func Create(path string, original []string) (Writer, error) {
+func CreateWith(path string, original []string, opts Options) (Writer, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
 	case ".csv":
-		return newCSVWriter(path, original)
+		return newCSVWriter(path, original, opts.BOM)
 	case ".jsonl":
 		return newJSONLWriter(path, original)
 	case ".xlsx":

@@ -115,6 +115,48 @@ func TestCSVReadsBack(t *testing.T) {
 	assert.Equal(t, "(333) 555-0101", byCell(1, "input.Phone"))
 }
 
+func TestCSVBOM(t *testing.T) {
+	tests := []struct {
+		name string
+		bom  bool
+	}{
+		{name: "default has none", bom: false},
+		{name: "report-bom", bom: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r.csv")
+			w, err := CreateWith(path, []string{"Nom"}, Options{BOM: tt.bom})
+			require.NoError(t, err)
+			require.NoError(t, w.Write(RowResult{File: "f.csv", Row: 2, Status: StatusSent, Original: []string{"Élodie"}}))
+			require.NoError(t, w.Finish(Summary{}))
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			want := "file,row,status,message,account_id,external_id,phone,http_status,attempts,Nom\n" +
+				"f.csv,2,sent,,,,,0,0,Élodie\n"
+			if tt.bom {
+				want = "\xef\xbb\xbf" + want
+			}
+			assert.Equal(t, want, string(data))
+			header, err := csv.NewReader(bytes.NewReader(data)).Read()
+			require.NoError(t, err)
+			assert.True(t, IsReportHeader(header), "recognised with or without the BOM")
+		})
+	}
+	for _, ext := range []string{".jsonl", ".xlsx"} {
+		t.Run("ignored by "+ext, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r"+ext)
+			w, err := CreateWith(path, nil, Options{BOM: true})
+			require.NoError(t, err)
+			require.NoError(t, w.Write(RowResult{File: "f", Row: 2, Status: StatusSent}))
+			require.NoError(t, w.Finish(Summary{}))
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.False(t, bytes.HasPrefix(data, []byte("\xef\xbb\xbf")))
+		})
+	}
+}
+
 func TestJSONLReadsBack(t *testing.T) {
 	fx := loadFixture(t)
 	path := filepath.Join(t.TempDir(), "report.jsonl")
