@@ -29,8 +29,8 @@ func withUmask(t *testing.T, m int) {
 	t.Cleanup(func() { syscall.Umask(old) })
 }
 
-// writeEveryKind writes a report of each format and a summary JSON into
-// dir, and returns their paths.
+// writeEveryKind writes a report of each format, a summary JSON and a
+// removed-leads list into dir, and returns their paths.
 func writeEveryKind(t *testing.T, dir string) []string {
 	t.Helper()
 	var paths []string
@@ -43,7 +43,13 @@ func writeEveryKind(t *testing.T, dir string) []string {
 		paths = append(paths, p)
 	}
 	p := filepath.Join(dir, "s.json")
-	require.NoError(t, WriteFileAtomic(p, []byte("{}"), reportPerm))
+	require.NoError(t, Summary{}.WriteJSONFile(p))
+	paths = append(paths, p)
+	p = filepath.Join(dir, "r.csv.removed.csv")
+	rw, err := CreateRemoved(p)
+	require.NoError(t, err)
+	require.NoError(t, rw.Write(RemovedLead{AccountID: "18", ExternalID: "A-1"}))
+	require.NoError(t, rw.Finish())
 	return append(paths, p)
 }
 
@@ -62,7 +68,7 @@ func TestFilesArePrivateWhateverTheUmask(t *testing.T) {
 
 func TestExistingFileModeIsNotKept(t *testing.T) {
 	dir := t.TempDir()
-	for _, name := range []string{"r.csv", "r.jsonl", "r.xlsx", "s.json"} {
+	for _, name := range []string{"r.csv", "r.jsonl", "r.xlsx", "s.json", "r.csv.removed.csv"} {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o666))
 		require.NoError(t, os.Chmod(filepath.Join(dir, name), 0o666))
 	}
@@ -77,7 +83,7 @@ func TestSymlinkAtTargetIsReplaced(t *testing.T) {
 	dir := t.TempDir()
 	victim := filepath.Join(dir, "victim")
 	require.NoError(t, os.WriteFile(victim, []byte("precious"), 0o644))
-	for _, name := range []string{"r.csv", "r.jsonl", "r.xlsx", "s.json"} {
+	for _, name := range []string{"r.csv", "r.jsonl", "r.xlsx", "s.json", "r.csv.removed.csv"} {
 		require.NoError(t, os.Symlink(victim, filepath.Join(dir, name)))
 	}
 	for _, p := range writeEveryKind(t, dir) {
