@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xonvo/xonvo-import/internal/golden"
 	"github.com/xonvo/xonvo-import/wire"
 )
 
@@ -197,7 +198,7 @@ func TestEndpoints(t *testing.T) {
 			switch {
 			case tt.golden != "":
 				assert.Equal(t, "application/json", r.header.Get("Content-Type"))
-				assertGolden(t, tt.golden, r.body)
+				golden.Assert(t, tt.golden, r.body)
 			case tt.rawBody != nil:
 				assert.Equal(t, "application/json", r.header.Get("Content-Type"))
 				assert.Equal(t, string(tt.rawBody), string(r.body))

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 
 	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/source"
 )
 
@@ -42,12 +44,12 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 	}()
 	_, single := opts.Action.(SingleLeads)
 	for i, path := range opts.Files {
-		src, err := source.Open(ctx, path, srcOpts)
+		src, err := openInput(ctx, path, srcOpts, opts.Source.Sheet == "")
 		if err != nil {
 			return nil, err
 		}
 		set.inputs = append(set.inputs, input{src: src})
-		mp, err := opts.Mapping.Bind(src.Header(), mapping.BindOptions{Kind: opts.Action.Kind(), SingleLead: single, File: path})
+		mp, err := opts.Mapping.Bind(bindHeader(src.Header(), opts.KeysFromHeader), mapping.BindOptions{Kind: opts.Action.Kind(), SingleLead: single, File: path})
 		if err != nil {
 			return nil, err
 		}
@@ -60,6 +62,47 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 	}
 	set.layout()
 	return set, nil
+}
+
+// openInput opens one input. A sheet the mapping names (not --sheet) that
+// the workbook lacks falls back to the sheet our XLSX reports keep their rows
+// in, so an XLSX report imports again with the mapping of its input.
+func openInput(ctx context.Context, path string, o source.Options, sheetFromMapping bool) (source.Source, error) {
+	src, err := source.Open(ctx, path, o)
+	var missing *source.SheetNotFoundError
+	if err == nil || !sheetFromMapping || !errors.As(err, &missing) || !slices.Contains(missing.Sheets, reports.SheetReport) {
+		return src, err
+	}
+	o.Sheet = reports.SheetReport
+	src, rerr := source.Open(ctx, path, o)
+	if rerr != nil {
+		return nil, err
+	}
+	if !reports.IsReportHeader(src.Header()) {
+		_ = src.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// bindHeader is the header a mapping binds to. An input that is one of our
+// own reports (its fixed columns first) binds by its original columns, with
+// their names as the original input had them, so a mapping written for the
+// input imports the report (or its failed rows) again; the report's own
+// columns get names no mapping can match. A mapping found from the header
+// (KeysFromHeader: leads and stats commands without --mapping) binds to the
+// header as it is: it chose the report's account_id, external_id and phone.
+func bindHeader(header []string, keysFromHeader bool) []string {
+	originals, ok := reports.InputColumns(header)
+	if !ok || keysFromHeader {
+		return header
+	}
+	fixed := len(header) - len(originals)
+	out := make([]string, 0, len(header))
+	for _, h := range header[:fixed] {
+		out = append(out, "\x00report:"+h)
+	}
+	return append(out, originals...)
 }
 
 // sourceOptions fills what the command line left unset from the mapping

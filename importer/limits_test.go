@@ -69,7 +69,7 @@ func TestRunMaxErrorRate(t *testing.T) {
 			rows := readReport(t, opts.ReportPath)
 			requireEveryRowOnce(t, rows, tc.rows)
 			if tc.wantStop {
-				assert.Equal(t, StopMaxErrorRate, sum.Stopped)
+				assert.Equal(t, reports.StopMaxErrorRate, sum.Stopped)
 			} else {
 				assert.Empty(t, sum.Stopped)
 			}
@@ -98,7 +98,7 @@ func TestRunStopsWhenTheServerKeepsFailing(t *testing.T) {
 	opts.BatchRows, opts.Concurrency = 10, 4
 	sum, err := Run(context.Background(), opts)
 	require.ErrorIs(t, err, ErrServerFailing)
-	assert.Equal(t, StopServerFailing, sum.Stopped)
+	assert.Equal(t, reports.StopServerFailing, sum.Stopped)
 	assert.Regexp(t, `server failing: 50\d ×\d`, err.Error())
 	assert.Contains(t, err.Error(), "rerun later with --resume")
 

@@ -14,9 +14,9 @@ import (
 
 // Defaults chosen conservatively, since the API documents no limits.
 const (
-	DefaultBatchRows   = 100
-	DefaultBatchBytes  = 1 << 20
-	DefaultWindow      = 10_000
+	DefaultBatchRows  = 100
+	DefaultBatchBytes = 1 << 20
+	DefaultWindow     = 10_000
 	// DefaultConcurrency is the most requests in flight; the adaptive
 	// limiter (package adaptive) decides how many of them are used, from
 	// the rate and the latency it sees.
@@ -28,10 +28,14 @@ const (
 type Options struct {
 	Files   []string
 	Mapping *mapping.Config
-	Action  Action
+	// KeysFromHeader says Mapping was found from the input's header
+	// (mapping.KeysConfig), not written for the input: see bindHeader.
+	KeysFromHeader bool
+	Action         Action
 	// DryRun validates and writes the report (and payloads) without sending.
 	DryRun       bool
 	ReportPath   string
+	ReportBOM    bool   // a UTF-8 byte order mark first in a CSV report, for Excel
 	PayloadsPath string // dry run: the exact request bodies, one per line
 	BatchRows    int
 	BatchBytes   int
@@ -43,10 +47,10 @@ type Options struct {
 	MaxErrorRate float64
 	Resume       bool
 	// Grace is how long in-flight requests may finish after an interrupt.
-	Grace  time.Duration
+	Grace    time.Duration
 	Source   source.Options
 	Progress *Progress
-	Logger       *slog.Logger
+	Logger   *slog.Logger
 }
 
 func (o *Options) defaults() error {

@@ -45,11 +45,11 @@ func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg strin
 		f.progress.Sent.Add(1)
 	case reports.StatusInvalid, reports.StatusDuplicate, reports.StatusRejected, reports.StatusFailed:
 		if n := f.errorRows.Add(1); f.limits.maxErrors > 0 && n == int64(f.limits.maxErrors) {
-			f.stop.stop(StopMaxErrors, nil)
+			f.stop.stop(reports.StopMaxErrors, nil)
 		}
 	}
 	if done >= minRowsForRate && f.overRate(done) {
-		f.stop.stop(StopMaxErrorRate, nil)
+		f.stop.stop(reports.StopMaxErrorRate, nil)
 	}
 	ob.add(it.seq, f.result(it, status, msg))
 }

@@ -42,7 +42,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 			return summary, err
 		}
 	}
-	w, err := reports.Create(opts.ReportPath, append(set.header, opts.Action.ExtraColumns()...))
+	w, err := reports.CreateWith(opts.ReportPath, append(set.header, opts.Action.ExtraColumns()...), reports.Options{BOM: opts.ReportBOM})
 	if err != nil {
 		closeJournal(j, false)
 		return summary, err
@@ -63,7 +63,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	go graceOnInterrupt(ctx, stop, opts.Grace)
 	fin := &finisher{progress: opts.Progress, stop: stop, limits: limits{opts.MaxErrors, opts.MaxErrorRate},
 		width: set.width(), extra: len(opts.Action.ExtraColumns())}
-	fin.coll = startCollector(w, func(err error) { stop.stop(StopFatal, err) })
+	fin.coll = startCollector(w, func(err error) { stop.stop(reports.StopFatal, err) })
 
 	var snd *sender
 	var sk sink
@@ -80,7 +80,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 		j.drain() // its last confirmed rows go to the report first
 	}
 	if ctx.Err() != nil {
-		stop.stop(StopInterrupted, nil)
+		stop.stop(reports.StopInterrupted, nil)
 	}
 
 	counts, collErr := fin.coll.result(entered)
@@ -94,12 +94,12 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	summary.Duration = time.Since(start)
 	summary.Stopped = stop.reason()
 	if summary.Stopped == "" && fin.overRate(entered) {
-		summary.Stopped = StopMaxErrorRate // the check at the end
+		summary.Stopped = reports.StopMaxErrorRate // the check at the end
 	}
 
 	runErr := errors.Join(readErr, collErr, stop.err())
 	if runErr != nil && summary.Stopped == "" {
-		summary.Stopped = StopFatal
+		summary.Stopped = reports.StopFatal
 	}
 	if payload != nil {
 		if err := payload.Flush(); err != nil {
@@ -137,7 +137,7 @@ func pipeline(stop *stopper, set *inputSet, ms *mapStage, sk sink, progress *Pro
 func graceOnInterrupt(ctx context.Context, stop *stopper, grace time.Duration) {
 	select {
 	case <-ctx.Done():
-		stop.stop(StopInterrupted, nil)
+		stop.stop(reports.StopInterrupted, nil)
 		t := time.NewTimer(grace)
 		defer t.Stop()
 		select {

@@ -114,7 +114,7 @@ func TestRunStopsOnAuthFailure(t *testing.T) {
 	require.ErrorIs(t, err, ErrAuthFailed)
 	require.ErrorIs(t, err, client.ErrAuth)
 	assert.NotContains(t, err.Error(), "wrong-password")
-	assert.Equal(t, StopAuth, sum.Stopped)
+	assert.Equal(t, reports.StopAuth, sum.Stopped)
 
 	rows := readReport(t, opts.ReportPath)
 	requireEveryRowOnce(t, rows, 50)
@@ -135,7 +135,7 @@ func TestRunServerUnreachable(t *testing.T) {
 	opts := baseOptions(t, []string{genCSV(t, 30, 1)}, BulkLeads{Client: c})
 	sum, err := Run(context.Background(), opts)
 	require.ErrorIs(t, err, ErrUnreachable)
-	assert.Equal(t, StopUnreachable, sum.Stopped)
+	assert.Equal(t, reports.StopUnreachable, sum.Stopped)
 	rows := readReport(t, opts.ReportPath)
 	requireEveryRowOnce(t, rows, 30)
 	assert.Zero(t, countStatuses(rows)["sent"])
@@ -154,7 +154,7 @@ func TestRunInterruptThenResume(t *testing.T) {
 	opts.ReportPath, opts.BatchRows, opts.Concurrency = report, 10, 1
 	sum, err := Run(ctx, opts)
 	require.NoError(t, err)
-	assert.Equal(t, StopInterrupted, sum.Stopped)
+	assert.Equal(t, reports.StopInterrupted, sum.Stopped)
 	first := readReport(t, report)
 	requireEveryRowOnce(t, first, 300)
 	counts := countStatuses(first)
@@ -233,7 +233,7 @@ func TestRunMaxErrors(t *testing.T) {
 	opts.MaxErrors = 3
 	sum, err := Run(context.Background(), opts)
 	require.NoError(t, err)
-	assert.Equal(t, StopMaxErrors, sum.Stopped)
+	assert.Equal(t, reports.StopMaxErrors, sum.Stopped)
 	rows := readReport(t, opts.ReportPath)
 	requireEveryRowOnce(t, rows, 20)
 	counts := countStatuses(rows)

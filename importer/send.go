@@ -70,7 +70,7 @@ func (s *sender) send(items []*Item) {
 	case outSent:
 		s.journal.confirm(items, func(jerr error) {
 			if jerr != nil {
-				s.stop.stop(StopFatal, jerr)
+				s.stop.stop(reports.StopFatal, jerr)
 			}
 			// The rows were sent whether or not the journal could say so.
 			s.fin.finishAll(items, reports.StatusSent, "")
@@ -88,23 +88,23 @@ func (s *sender) send(items []*Item) {
 		}
 		s.fin.finishAll(items, reports.StatusRejected, msg)
 	case outStopAuth:
-		s.stop.stop(StopAuth, fmt.Errorf("%w: %w", ErrAuthFailed, err))
+		s.stop.stop(reports.StopAuth, fmt.Errorf("%w: %w", ErrAuthFailed, err))
 		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
 	case outInFlight:
 		s.fin.finishAll(items, reports.StatusNotSent, s.stop.inFlightMessage(s.fin.limits))
 	case outStopWrongServer:
-		s.stop.stop(StopWrongServer, fmt.Errorf("%w: %w", ErrWrongServer, err))
+		s.stop.stop(reports.StopWrongServer, fmt.Errorf("%w: %w", ErrWrongServer, err))
 		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
 	case outStopRetryWait:
-		s.stop.stop(StopRetryWait, err)
+		s.stop.stop(reports.StopRetryWait, err)
 		s.fin.finishAll(items, reports.StatusNotSent, s.stop.notSentMessage(s.fin.limits))
 	case outStopUnreachable:
-		s.stop.stop(StopUnreachable, fmt.Errorf("%w: %w", ErrUnreachable, err))
+		s.stop.stop(reports.StopUnreachable, fmt.Errorf("%w: %w", ErrUnreachable, err))
 		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))
 	case outFailed:
 		s.fin.finishAll(items, reports.StatusFailed, gaveUp(info.Attempts, err))
 		if stopErr := s.streak.failed(failCode(facts)); stopErr != nil {
-			s.stop.stop(StopServerFailing, stopErr)
+			s.stop.stop(reports.StopServerFailing, stopErr)
 		}
 	}
 }

@@ -6,22 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
-)
 
-// StopReason says why a run ended before its end (reports.Summary.Stopped).
-type StopReason = string
-
-// The reasons a run stops early.
-const (
-	StopInterrupted   StopReason = "interrupted"
-	StopMaxErrors     StopReason = "max-errors"
-	StopMaxErrorRate  StopReason = "max-error-rate"
-	StopAuth          StopReason = "auth"
-	StopUnreachable   StopReason = "unreachable"
-	StopServerFailing StopReason = "server-failing"
-	StopWrongServer   StopReason = "wrong-server"
-	StopRetryWait     StopReason = "retry-wait"
-	StopFatal         StopReason = "fatal"
+	"github.com/xonvo/xonvo-import/reports"
 )
 
 // ErrAuthFailed wraps the API's refusal of the credentials.
@@ -43,7 +29,7 @@ var ErrServerFailing = errors.New("server failing")
 // Interrupts give in-flight requests a grace period first (see Run).
 type stopper struct {
 	once     sync.Once
-	why      atomic.Value // StopReason
+	why      atomic.Value // reports.StopReason
 	fatal    atomic.Value // error: the first error that ended the run
 	readCtx  context.Context
 	stopRead context.CancelFunc
@@ -62,7 +48,7 @@ func newStopper(ctx context.Context) *stopper {
 
 // stop ends reading (and, when no request can succeed, sending) once; err,
 // when not nil, is kept as the run's error.
-func (s *stopper) stop(reason StopReason, err error) {
+func (s *stopper) stop(reason reports.StopReason, err error) {
 	if err != nil {
 		s.fatal.CompareAndSwap(nil, err)
 	}
@@ -77,17 +63,17 @@ func (s *stopper) stop(reason StopReason, err error) {
 
 // stopsSending reports whether no request can succeed after a stop for
 // reason: then requests in flight are cut off too, not given their retries.
-func stopsSending(reason StopReason) bool {
+func stopsSending(reason reports.StopReason) bool {
 	switch reason {
-	case StopAuth, StopUnreachable, StopServerFailing, StopWrongServer, StopRetryWait:
+	case reports.StopAuth, reports.StopUnreachable, reports.StopServerFailing, reports.StopWrongServer, reports.StopRetryWait:
 		return true
 	}
 	return false
 }
 
 // reason is why the run stopped, "" while it goes on.
-func (s *stopper) reason() StopReason {
-	r, _ := s.why.Load().(StopReason)
+func (s *stopper) reason() reports.StopReason {
+	r, _ := s.why.Load().(reports.StopReason)
 	return r
 }
 
@@ -115,21 +101,21 @@ type limits struct {
 // notSentMessage says why rows were not sent after a stop.
 func (s *stopper) notSentMessage(l limits) string {
 	switch s.reason() {
-	case StopInterrupted:
+	case reports.StopInterrupted:
 		return "not sent: the run was interrupted before this row was sent"
-	case StopMaxErrors:
+	case reports.StopMaxErrors:
 		return fmt.Sprintf("not sent: the run stopped after --max-errors %d was reached", l.maxErrors)
-	case StopMaxErrorRate:
+	case reports.StopMaxErrorRate:
 		return fmt.Sprintf("not sent: the run stopped when more than %g of the rows so far had errors (--max-error-rate)", l.maxErrorRate)
-	case StopServerFailing:
+	case reports.StopServerFailing:
 		return "not sent: the run stopped because the server kept failing; rerun later with --resume"
-	case StopWrongServer:
+	case reports.StopWrongServer:
 		return "not sent: the URL does not answer like the XONVO API (check --url); nothing was sent there"
-	case StopRetryWait:
+	case reports.StopRetryWait:
 		return "not sent: the server asked to wait longer than --max-retry-wait; rerun later with --resume"
-	case StopAuth:
+	case reports.StopAuth:
 		return "not sent: authentication failed (the row's data was not checked by the server)"
-	case StopUnreachable:
+	case reports.StopUnreachable:
 		return "not sent: the server was unreachable"
 	default:
 		return "not sent: the run stopped before this row was sent"

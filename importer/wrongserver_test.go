@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/sandbox"
 )
 
@@ -56,7 +57,7 @@ func TestRunStopsOnAServerThatIsNotTheAPI(t *testing.T) {
 			assert.Contains(t, err.Error(), url)
 			assert.Contains(t, err.Error(), "check --url")
 			assert.NotContains(t, err.Error(), testPass)
-			assert.Equal(t, StopWrongServer, sum.Stopped)
+			assert.Equal(t, reports.StopWrongServer, sum.Stopped)
 			rows := readReport(t, opts.ReportPath)
 			requireEveryRowOnce(t, rows, 60)
 			for _, r := range rows {
@@ -86,7 +87,7 @@ func TestRunStopsOnARetryAfterPastTheLimit(t *testing.T) {
 	sum, err := Run(context.Background(), opts)
 	require.ErrorIs(t, err, client.ErrRetryAfterTooLong)
 	assert.Contains(t, err.Error(), "rerun later with --resume")
-	assert.Equal(t, StopRetryWait, sum.Stopped)
+	assert.Equal(t, reports.StopRetryWait, sum.Stopped)
 	assert.Equal(t, clock.Now(), newFakeClock().Now(), "nothing waited")
 	for _, r := range readReport(t, opts.ReportPath) {
 		require.Equal(t, "not_sent", r.Status)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/internal/golden"
 )
 
 func TestWriteFileGolden(t *testing.T) {
@@ -26,7 +28,7 @@ func TestWriteFileGolden(t *testing.T) {
 			require.NoError(t, WriteFile(path, tt.run))
 			data, err := os.ReadFile(path)
 			require.NoError(t, err)
-			checkGolden(t, tt.golden, data)
+			golden.Assert(t, tt.golden, data)
 		})
 	}
 }

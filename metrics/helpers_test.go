@@ -2,9 +2,6 @@ package metrics
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,11 +10,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // endOfRun is a fixed run end, with milliseconds, in a zone other than UTC.
 var endOfRun = time.Date(2025, 3, 14, 2, 30, 12, 345_000_000, time.FixedZone("CET", 3600))
@@ -50,18 +44,6 @@ func failedRun() Run {
 	r.Retries = 9
 	r.BytesRead = 2048
 	return r
-}
-
-// checkGolden compares got with testdata/golden/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	assert.Equal(t, string(want), string(got))
 }
 
 // parseText parses the text exposition format as Prometheus would.

@@ -3,7 +3,6 @@ package notify
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,9 +11,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+	"github.com/xonvo/xonvo-import/internal/golden"
+)
 
 // failedMessage is the run of the package doc's example, with a pipeline.
 func failedMessage() Message {
@@ -108,7 +107,7 @@ func TestPayloadGolden(t *testing.T) {
 			var indented bytes.Buffer
 			require.NoError(t, json.Indent(&indented, got, "", "  "))
 			indented.WriteByte('\n')
-			checkGolden(t, tt.golden, indented.Bytes())
+			golden.Assert(t, tt.golden, indented.Bytes())
 		})
 	}
 }
@@ -202,18 +201,6 @@ func keys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// checkGolden compares got with testdata/golden/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	assert.Equal(t, string(want), string(got))
 }
 
 func TestDocsShowTheRealPayload(t *testing.T) {

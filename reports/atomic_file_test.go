@@ -43,7 +43,7 @@ func TestReportIsAtomic(t *testing.T) {
 					old, err := os.ReadFile(target)
 					require.NoError(t, err)
 					assert.Equal(t, "old", string(old), "the target is untouched while writing")
-					require.Len(t, dirEntries(t, dir), 2, "one temporary file beside the target")
+					assertTemporaries(t, dir, "report"+ext)
 
 					if !tt.finish {
 						require.NoError(t, w.Abort())
@@ -85,9 +85,8 @@ func TestReportNeverHalfWritten(t *testing.T) {
 					require.ErrorIs(t, err, os.ErrNotExist, "no target until Finish")
 				}
 			}
-			tmp := dirEntries(t, dir)
-			require.Len(t, tmp, 1)
-			fi, err := os.Stat(filepath.Join(dir, tmp[0]))
+			tmp := assertTemporaries(t, dir, "new"+ext)
+			fi, err := os.Stat(tmp)
 			require.NoError(t, err)
 			assert.Equal(t, reportPerm, fi.Mode().Perm(), "the temporary file is private too")
 			require.NoError(t, w.Finish(Summary{}))
@@ -99,10 +98,49 @@ func TestReportNeverHalfWritten(t *testing.T) {
 func TestCreateInMissingDirectory(t *testing.T) {
 	for _, ext := range Extensions() {
 		t.Run(ext, func(t *testing.T) {
-			_, err := Create(filepath.Join(t.TempDir(), "missing", "r"+ext), nil)
-			require.ErrorIs(t, err, os.ErrNotExist)
+			root := t.TempDir()
+			path := filepath.Join(root, "out", "nested", "r"+ext)
+			w, err := Create(path, nil)
+			require.NoError(t, err)
+			require.NoError(t, w.Finish(Summary{}))
+			fi, err := os.Stat(filepath.Join(root, "out"))
+			require.NoError(t, err)
+			assert.True(t, fi.IsDir())
+			assert.Equal(t, dirPerm&^currentUmask(t), fi.Mode().Perm(), "0755 before the umask, as mkdir -p")
+			fi, err = os.Stat(path)
+			require.NoError(t, err)
+			assert.Equal(t, reportPerm, fi.Mode().Perm())
 		})
 	}
+}
+
+// assertTemporaries checks what a writer in progress keeps beside target:
+// one temporary file named for CleanStale, and for XLSX its private scratch
+// directory. It returns the temporary file's path.
+func assertTemporaries(t *testing.T, dir, target string) string {
+	t.Helper()
+	var file, scratch string
+	for _, name := range dirEntries(t, dir) {
+		switch {
+		case name == target:
+		case isStaleName(name, target, false):
+			file = name
+		case isStaleName(name, target, true):
+			scratch = name
+		default:
+			t.Fatalf("unexpected %q beside %s", name, target)
+		}
+	}
+	require.NotEmpty(t, file, "a temporary file")
+	if filepath.Ext(target) == ".xlsx" {
+		require.Equal(t, file+spillSuffix, scratch, "excelize's scratch files in a directory of their own")
+		fi, err := os.Stat(filepath.Join(dir, scratch))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o700), fi.Mode().Perm())
+	} else {
+		require.Empty(t, scratch)
+	}
+	return filepath.Join(dir, file)
 }
 
 func TestWriteFileAtomic(t *testing.T) {
@@ -112,7 +150,7 @@ func TestWriteFileAtomic(t *testing.T) {
 		perm     os.FileMode
 	}{
 		{name: "new file", perm: 0o600},
-		{name: "replaces a file", existing: "old content", perm: 0o600},
+		{name: "replaces a readable file, mode and all", existing: "old content", perm: 0o600},
 		{name: "other mode", perm: 0o640},
 	}
 	for _, tt := range tests {
@@ -132,9 +170,19 @@ func TestWriteFileAtomic(t *testing.T) {
 			assert.Equal(t, []string{"summary.json"}, dirEntries(t, dir))
 		})
 	}
-	t.Run("missing directory", func(t *testing.T) {
-		err := WriteFileAtomic(filepath.Join(t.TempDir(), "no", "s.json"), []byte("x"), 0o600)
-		require.ErrorIs(t, err, os.ErrNotExist)
+	t.Run("missing directory is created", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "no", "s.json")
+		require.NoError(t, WriteFileAtomic(path, []byte("x"), 0o600))
+		got, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, "x", string(got))
+	})
+	t.Run("directory cannot be created", func(t *testing.T) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "file"), nil, 0o600))
+		err := WriteFileAtomic(filepath.Join(dir, "file", "s.json"), []byte("x"), 0o600)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "create the directory of")
 	})
 	t.Run("target is a directory", func(t *testing.T) {
 		dir := t.TempDir()

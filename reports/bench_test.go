@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // benchRow is a typical 20-column report row: 9 fixed and 11 input columns.
@@ -48,3 +49,24 @@ func benchmarkWrite(b *testing.B, ext string) {
 func BenchmarkWriteCSV(b *testing.B)   { benchmarkWrite(b, ".csv") }
 func BenchmarkWriteJSONL(b *testing.B) { benchmarkWrite(b, ".jsonl") }
 func BenchmarkWriteXLSX(b *testing.B)  { benchmarkWrite(b, ".xlsx") }
+
+func BenchmarkWriteRemoved(b *testing.B) {
+	sent := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	w, err := CreateRemoved(filepath.Join(b.TempDir(), "r.removed.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		l := RemovedLead{AccountID: "18", ExternalID: "EXT-" + strconv.Itoa(i), Phone: "+13335550101", LastSent: sent}
+		if err := w.Write(l); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Finish(); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -18,12 +18,18 @@ type csvWriter struct {
 	nOrig  int
 }
 
-func newCSVWriter(path string, original []string) (*csvWriter, error) {
+// utf8BOM is what Excel looks for to read a CSV file as UTF-8.
+const utf8BOM = "\ufeff"
+
+func newCSVWriter(path string, original []string, bom bool) (*csvWriter, error) {
 	af, err := createAtomic(path, reportPerm)
 	if err != nil {
 		return nil, err
 	}
 	buf := bufio.NewWriterSize(af.f, csvBufferSize)
+	if bom {
+		_, _ = buf.WriteString(utf8BOM) // a bufio error sticks; Flush reports it
+	}
 	// csv.NewWriter reuses a *bufio.Writer that is already big enough, so
 	// there is one buffer, not two.
 	w := &csvWriter{af: af, buf: buf, cw: csv.NewWriter(buf), nOrig: len(original)}
@@ -47,7 +53,7 @@ func (w *csvWriter) Write(r RowResult) error {
 		return err
 	}
 	rec := w.record
-	fillCells(rec, &r)
+	fillCSV(rec, &r)
 	if err := w.cw.Write(rec); err != nil {
 		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
 	}

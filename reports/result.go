@@ -1,27 +1,5 @@
 package reports
 
-// Status is the outcome of one input row. The names are part of the outside
-// contract (CONTRACT.md): scripts filter reports on them.
-type Status string
-
-// The statuses a row can end with.
-const (
-	StatusSent        Status = "sent"
-	StatusValid       Status = "valid"
-	StatusInvalid     Status = "invalid"
-	StatusDuplicate   Status = "duplicate"
-	StatusRejected    Status = "rejected"
-	StatusFailed      Status = "failed"
-	StatusNotSent     Status = "not_sent"
-	StatusAlreadySent Status = "already_sent"
-)
-
-// Statuses lists every status in the order summaries print them.
-func Statuses() []Status {
-	return []Status{StatusSent, StatusValid, StatusInvalid, StatusDuplicate,
-		StatusRejected, StatusFailed, StatusNotSent, StatusAlreadySent}
-}
-
 // RowResult is what became of one data row. Every row that enters a run
 // leaves as exactly one RowResult.
 type RowResult struct {
@@ -38,6 +16,10 @@ type RowResult struct {
 	// original-column headers (see Create); missing cells are "".
 	Original []string
 }
+
+// nFixed is len(FixedColumns()), for the per-row paths that must not build
+// the slice.
+const nFixed = 9
 
 // FixedColumns returns the report's first columns, in contract order.
 func FixedColumns() []string {

@@ -1,21 +1,30 @@
 package reports
 
 import (
-	"encoding/json"
-	"fmt"
-	"io"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
 )
 
-// Summary is the account of one run.
+// Summary is the account of one run: what was read, what became of the
+// rows, what was sent, and how the run ended. A run that failed before
+// reading anything still has one (no rows; Stopped, StopDetail and ExitCode
+// say why), so --summary-json is written on every run.
 type Summary struct {
-	Files    []string
+	// Files are the inputs as given on the command line.
+	Files []string
+	// Inputs are the inputs read, in order, with the sheet read and the
+	// header row (see InputInfo). Empty when the caller only knows Files.
+	Inputs []InputInfo
+	// FilesSkipped are inputs not read because an earlier run imported them.
+	FilesSkipped []SkippedFile
+	// ColumnsAdded and ColumnsRemoved are the header drift since the last
+	// run recorded in the state file, in header order.
+	ColumnsAdded   []string
+	ColumnsRemoved []string
+
 	DryRun   bool
-	Counts   map[Status]int64
-	Rows     int64
+	Counts   map[Status]int64 // rows per status
+	Rows     int64            // data rows that entered the run
 	Requests int64
 	Retries  int64
 	Resends  int64 // requests sent again after no response came (may have been applied)
@@ -26,8 +35,59 @@ type Summary struct {
 	RequestCodes map[string]int64
 	BytesRead    int64 // input bytes read
 	Duration     time.Duration
-	Stopped      string // "", "interrupted", "max-errors", "auth", "fatal": why the run ended early
+
+	// Removed counts the leads recorded in the state file but absent from
+	// this run's input; RemovedList is the file listing them
+	// (REPORT.removed.csv, see RemovedListPath), RemovedAction what was done
+	// with them and RemovedActed for how many the stop or unsubscribe call
+	// succeeded.
+	Removed       int64
+	RemovedList   string
+	RemovedAction RemovedAction
+	RemovedActed  int64
+
+	// Stopped says why the run ended early, StopNone if it did not.
+	Stopped StopReason
+	// StopDetail is the error message that stopped the run, if any.
+	StopDetail string
+	// ExitCode is the process's exit code; the CLI sets it before writing
+	// the summary. The XLSX report's Summary sheet, written earlier, has none.
+	ExitCode int
 }
+
+// InputInfo is one input as the run read it.
+type InputInfo struct {
+	File string
+	// Sheet is the XLSX sheet read; "" for delimited text.
+	Sheet string
+	// HeaderRow is the row number of the header line as a spreadsheet shows
+	// it; 0 means 1.
+	HeaderRow int
+	// Rows counts the data rows read from this input.
+	Rows int64
+}
+
+// headerRow is HeaderRow with 0 read as 1.
+func (in InputInfo) headerRow() int { return max(in.HeaderRow, 1) }
+
+// SkippedFile is an input not read, and why.
+type SkippedFile struct {
+	File   string
+	Reason string // e.g. "imported by the run of 2025-03-04T05:06:07Z (same content)"
+}
+
+// RemovedAction is what a run did with its removed leads (--on-removed).
+type RemovedAction string
+
+// The --on-removed actions.
+const (
+	// RemovedReport: the removed leads were listed, nothing more.
+	RemovedReport RemovedAction = "report"
+	// RemovedStop: each removed lead was stopped.
+	RemovedStop RemovedAction = "stop"
+	// RemovedUnsubscribe: each removed lead was unsubscribed.
+	RemovedUnsubscribe RemovedAction = "unsubscribe"
+)
 
 // RowsPerSecond is Rows over Duration, 0 when no time was measured.
 func (s Summary) RowsPerSecond() float64 {
@@ -41,13 +101,9 @@ func (s Summary) RowsPerSecond() float64 {
 // a stable shape) followed by any unknown status found in Counts, sorted.
 func (s Summary) statusCounts() ([]Status, map[Status]int64) {
 	order := Statuses()
-	known := make(map[Status]bool, len(order))
-	for _, st := range order {
-		known[st] = true
-	}
 	var extra []Status
 	for st := range s.Counts {
-		if !known[st] {
+		if !st.Known() {
 			extra = append(extra, st)
 		}
 	}
@@ -55,148 +111,26 @@ func (s Summary) statusCounts() ([]Status, map[Status]int64) {
 	return append(order, extra...), s.Counts
 }
 
-// WriteText writes the human summary printed at the end of a run: one
-// "label  value" line per figure, values right-aligned, every status listed.
-func (s Summary) WriteText(w io.Writer) error {
-	type line struct{ label, value string }
-	var lines []line
-	add := func(label, value string) { lines = append(lines, line{label, value}) }
-
-	add("rows", groupDigits(s.Rows))
-	statuses, counts := s.statusCounts()
-	for _, st := range statuses {
-		add("  "+string(st), groupDigits(counts[st]))
+// removedText describes what was done with the removed leads, "" when
+// nothing is known of them.
+func (s Summary) removedText() string {
+	if s.Removed == 0 && s.RemovedList == "" && s.RemovedAction == "" {
+		return ""
 	}
-	add("requests", groupDigits(s.Requests))
-	add("retries", groupDigits(s.Retries))
-	add("resends", groupDigits(s.Resends))
-	add("splits", groupDigits(s.Splits))
-	add("bytes sent", humanBytes(s.Bytes))
-	add("duration", s.Duration.Round(time.Millisecond).String())
-	add("rows/s", groupFloat(s.RowsPerSecond()))
-
-	labelW, valueW := 0, 0
-	for _, l := range lines {
-		labelW = max(labelW, len(l.label))
-		valueW = max(valueW, len(l.value))
+	t := groupDigits(s.Removed)
+	switch s.RemovedAction {
+	case "":
+	case RemovedReport:
+		t += "; listed only (--on-removed report)"
+	case RemovedStop:
+		t += "; stopped: " + groupDigits(s.RemovedActed) + " of " + groupDigits(s.Removed)
+	case RemovedUnsubscribe:
+		t += "; unsubscribed: " + groupDigits(s.RemovedActed) + " of " + groupDigits(s.Removed)
+	default:
+		t += "; " + string(s.RemovedAction) + ": " + groupDigits(s.RemovedActed) + " of " + groupDigits(s.Removed)
 	}
-	var b strings.Builder
-	title := "xonvo-import summary"
-	if s.DryRun {
-		title += " (dry run: nothing was sent)"
+	if s.RemovedList != "" {
+		t += "; list: " + s.RemovedList
 	}
-	b.WriteString(title + "\n")
-	for i, f := range s.Files {
-		label := "files"
-		if i > 0 {
-			label = ""
-		}
-		fmt.Fprintf(&b, "  %-*s  %s\n", labelW, label, f)
-	}
-	for _, l := range lines {
-		fmt.Fprintf(&b, "  %-*s  %*s\n", labelW, l.label, valueW, l.value)
-	}
-	if s.Stopped != "" {
-		fmt.Fprintf(&b, "  %-*s  %s\n", labelW, "stopped early", s.Stopped)
-	}
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return fmt.Errorf("write summary: %w", err)
-	}
-	return nil
-}
-
-// summaryJSON fixes the JSON shape and key order of a Summary.
-type summaryJSON struct {
-	Counts          map[string]int64 `json:"counts"`
-	Rows            int64            `json:"rows"`
-	Requests        int64            `json:"requests"`
-	Retries         int64            `json:"retries"`
-	Resends         int64            `json:"resends"`
-	Splits          int64            `json:"splits"`
-	Bytes           int64            `json:"bytes"`
-	DurationSeconds float64          `json:"duration_seconds"`
-	RowsPerSecond   float64          `json:"rows_per_second"`
-	DryRun          bool             `json:"dry_run"`
-	Files           []string         `json:"files"`
-	Stopped         string           `json:"stopped"`
-}
-
-// MarshalJSON encodes the summary with snake_case keys: counts (every status,
-// zeros included), rows, requests, retries, resends, splits, bytes,
-// duration_seconds, rows_per_second, dry_run, files (never null) and stopped
-// ("" when the run was not stopped early).
-func (s Summary) MarshalJSON() ([]byte, error) {
-	statuses, counts := s.statusCounts()
-	j := summaryJSON{
-		Counts:          make(map[string]int64, len(statuses)),
-		Rows:            s.Rows,
-		Requests:        s.Requests,
-		Retries:         s.Retries,
-		Resends:         s.Resends,
-		Splits:          s.Splits,
-		Bytes:           s.Bytes,
-		DurationSeconds: round3(s.Duration.Seconds()),
-		RowsPerSecond:   round3(s.RowsPerSecond()),
-		DryRun:          s.DryRun,
-		Files:           s.Files,
-		Stopped:         s.Stopped,
-	}
-	for _, st := range statuses {
-		j.Counts[string(st)] = counts[st]
-	}
-	if j.Files == nil {
-		j.Files = []string{}
-	}
-	return json.Marshal(j)
-}
-
-// round3 keeps three decimals: milliseconds, and rates without float noise.
-func round3(f float64) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'f', 3, 64), 64)
-	return v
-}
-
-// groupDigits writes n with thousands separators: 1234567 -> "1,234,567".
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// groupFloat writes f with one decimal and thousands separators.
-func groupFloat(f float64) string {
-	s := strconv.FormatFloat(f, 'f', 1, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	n, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return s
-	}
-	return groupDigits(n) + "." + frac
-}
-
-// humanBytes writes a byte count in binary units: 1536 -> "1.5 KiB".
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return strconv.FormatFloat(float64(n)/float64(div), 'f', 1, 64) + " " + string("KMGTPE"[exp]) + "iB"
+	return t
 }

@@ -37,18 +37,32 @@ var (
 	ErrRowShape = errors.New("row does not fit the report's columns")
 )
 
+// Options tune a report. The zero value is the default.
+type Options struct {
+	// BOM starts a CSV report with a UTF-8 byte order mark, so Excel opens it
+	// as UTF-8 and shows accents right (the CLI's --report-bom). JSONL and
+	// XLSX reports ignore it.
+	BOM bool
+}
+
 // Extensions lists the report formats Create accepts.
 func Extensions() []string { return []string{".csv", ".jsonl", ".xlsx"} }
 
-// Create opens a writer by the path's extension (.csv, .jsonl, .xlsx, in any
-// letter case). original holds the input's column headers (union over the
-// run's files, in first-seen order), written after the fixed columns;
-// RowResult.Original is aligned to it.
+// Create is CreateWith with the default Options.
 func Create(path string, original []string) (Writer, error) {
+	return CreateWith(path, original, Options{})
+}
+
+// CreateWith opens a writer by the path's extension (.csv, .jsonl, .xlsx, in
+// any letter case). original holds the input's column headers (union over
+// the run's files, in first-seen order), written after the fixed columns
+// under ReportColumn's names; RowResult.Original is aligned to it. A missing
+// directory is created (0755 before the umask); the report is 0600.
+func CreateWith(path string, original []string, opts Options) (Writer, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	switch ext {
 	case ".csv":
-		return newCSVWriter(path, original)
+		return newCSVWriter(path, original, opts.BOM)
 	case ".jsonl":
 		return newJSONLWriter(path, original)
 	case ".xlsx":
@@ -56,32 +70,6 @@ func Create(path string, original []string) (Writer, error) {
 	}
 	return nil, fmt.Errorf("report %s: %w %q (accepted: %s)", path, ErrUnknownFormat, ext,
 		strings.Join(Extensions(), ", "))
-}
-
-// Header returns the report's header row: the fixed columns, then original.
-func Header(original []string) []string {
-	h := make([]string, 0, len(FixedColumns())+len(original))
-	h = append(h, FixedColumns()...)
-	return append(h, original...)
-}
-
-// Collisions returns the original headers that equal a fixed column name
-// case-insensitively after trimming spaces. Feeding such a report back with
-// the same mapping works only when the mapping spells the header exactly as
-// the input does and that spelling differs from the fixed name; otherwise the
-// mapping reports an ambiguous column. See the package doc.
-func Collisions(original []string) []string {
-	var out []string
-	for _, h := range original {
-		t := strings.TrimSpace(h)
-		for _, f := range FixedColumns() {
-			if strings.EqualFold(t, f) {
-				out = append(out, h)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // checkShape reports an error when r has more original cells than there are
@@ -94,31 +82,9 @@ func checkShape(r *RowResult, nOriginal int) error {
 	return nil
 }
 
-// isProblem tells whether a row needs attention: anything but sent, valid
-// and already_sent.
-func isProblem(s Status) bool {
-	switch s {
-	case StatusSent, StatusValid, StatusAlreadySent:
-		return false
-	}
-	return true
-}
-
-// neutralise prefixes a cell a spreadsheet would run as a formula with '.
-func neutralise(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
-
-// fillCells lays r out as one spreadsheet row (CSV and XLSX): the fixed
-// columns, then the original cells, padded, every text neutralised.
-func fillCells(cells []string, r *RowResult) {
+// fillCSV lays r out as one CSV record: the fixed columns, then the original
+// cells, padded, every text neutralised.
+func fillCSV(cells []string, r *RowResult) {
 	cells[0] = neutralise(r.File)
 	cells[1] = strconv.Itoa(r.Row)
 	cells[2] = neutralise(string(r.Status))
@@ -128,7 +94,7 @@ func fillCells(cells []string, r *RowResult) {
 	cells[6] = neutralise(r.Phone)
 	cells[7] = strconv.Itoa(r.HTTPStatus)
 	cells[8] = strconv.Itoa(r.Attempts)
-	orig := cells[len(FixedColumns()):]
+	orig := cells[nFixed:]
 	n := copy(orig, r.Original)
 	for i := range orig[:n] {
 		orig[i] = neutralise(orig[i])

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/internal/golden"
 )
 
 func TestCreateByExtension(t *testing.T) {
@@ -55,7 +57,7 @@ func TestReportGolden(t *testing.T) {
 			writeReport(t, path, fx, testSummary())
 			got, err := os.ReadFile(path)
 			require.NoError(t, err)
-			checkGolden(t, "report."+ext, got)
+			golden.Assert(t, "report."+ext, got)
 		})
 	}
 }
@@ -72,16 +74,14 @@ func TestCSVReadsBack(t *testing.T) {
 
 	require.Len(t, records, len(fx.Rows)+1, "one line per row plus the header")
 	assert.Equal(t, Header(fx.Original), records[0])
-	// byCell finds the first column named header; the input's own "phone"
-	// column, which shares the fixed column's name, is asked for as "phone#2".
+	seen := map[string]bool{}
+	for _, h := range records[0] {
+		assert.False(t, seen[h], "header %q repeated", h)
+		seen[h] = true
+	}
 	byCell := func(row int, header string) string {
-		name, second := strings.CutSuffix(header, "#2")
 		for i, h := range records[0] {
-			if h == name {
-				if second {
-					second = false
-					continue
-				}
+			if h == header {
 				return records[row][i]
 			}
 		}
@@ -99,9 +99,9 @@ func TestCSVReadsBack(t *testing.T) {
 		{name: "embedded newline and quotes", row: 3, header: "Notes", want: "line one\nline two, with \"quotes\""},
 		{name: "formula neutralised", row: 4, header: "Notes", want: `'=HYPERLINK("http://x","y")`},
 		{name: "at sign neutralised", row: 5, header: "First Name", want: "'@SUM(A1)"},
-		{name: "minus neutralised", row: 5, header: "Phone", want: "'-5"},
+		{name: "minus neutralised", row: 5, header: "input.Phone", want: "'-5"},
 		{name: "tab neutralised", row: 5, header: "Notes", want: "'\tTabbed"},
-		{name: "carriage return neutralised", row: 5, header: "phone#2", want: "'\rCR"},
+		{name: "carriage return neutralised", row: 5, header: "input.phone", want: "'\rCR"},
 		{name: "E.164 phone neutralised", row: 1, header: "phone", want: "'+13335550101"},
 		{name: "row as a number", row: 6, header: "row", want: "2"},
 		{name: "missing cells padded", row: 6, header: "Notes", want: ""},
@@ -113,7 +113,50 @@ func TestCSVReadsBack(t *testing.T) {
 			assert.Equal(t, tt.want, byCell(tt.row, tt.header))
 		})
 	}
-	assert.Equal(t, "333-555-0101", byCell(1, "phone#2"), "the input's own phone column follows the fixed one")
+	assert.Equal(t, "333-555-0101", byCell(1, "input.phone"), "the input's own phone column, renamed")
+	assert.Equal(t, "(333) 555-0101", byCell(1, "input.Phone"))
+}
+
+func TestCSVBOM(t *testing.T) {
+	tests := []struct {
+		name string
+		bom  bool
+	}{
+		{name: "default has none", bom: false},
+		{name: "report-bom", bom: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r.csv")
+			w, err := CreateWith(path, []string{"Nom"}, Options{BOM: tt.bom})
+			require.NoError(t, err)
+			require.NoError(t, w.Write(RowResult{File: "f.csv", Row: 2, Status: StatusSent, Original: []string{"Élodie"}}))
+			require.NoError(t, w.Finish(Summary{}))
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			want := "file,row,status,message,account_id,external_id,phone,http_status,attempts,Nom\n" +
+				"f.csv,2,sent,,,,,0,0,Élodie\n"
+			if tt.bom {
+				want = "\xef\xbb\xbf" + want
+			}
+			assert.Equal(t, want, string(data))
+			header, err := csv.NewReader(bytes.NewReader(data)).Read()
+			require.NoError(t, err)
+			assert.True(t, IsReportHeader(header), "recognised with or without the BOM")
+		})
+	}
+	for _, ext := range []string{".jsonl", ".xlsx"} {
+		t.Run("ignored by "+ext, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "r"+ext)
+			w, err := CreateWith(path, nil, Options{BOM: true})
+			require.NoError(t, err)
+			require.NoError(t, w.Write(RowResult{File: "f", Row: 2, Status: StatusSent}))
+			require.NoError(t, w.Finish(Summary{}))
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			assert.False(t, bytes.HasPrefix(data, []byte("\xef\xbb\xbf")))
+		})
+	}
 }
 
 func TestJSONLReadsBack(t *testing.T) {
@@ -197,28 +240,6 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-func TestNeutralise(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
-		{name: "empty", in: "", want: ""},
-		{name: "plain", in: "Ann", want: "Ann"},
-		{name: "equals", in: "=1+1", want: "'=1+1"},
-		{name: "plus", in: "+1333", want: "'+1333"},
-		{name: "minus", in: "-5", want: "'-5"},
-		{name: "at", in: "@x", want: "'@x"},
-		{name: "tab", in: "\tx", want: "'\tx"},
-		{name: "carriage return", in: "\rx", want: "'\rx"},
-		{name: "formula char later", in: "a=b", want: "a=b"},
-		{name: "leading space", in: " =x", want: " =x"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, neutralise(tt.in))
-		})
-	}
-}
-
 func TestRowShape(t *testing.T) {
 	for _, ext := range Extensions() {
 		t.Run(ext, func(t *testing.T) {
@@ -231,27 +252,4 @@ func TestRowShape(t *testing.T) {
 			require.ErrorIs(t, err, ErrRowShape)
 		})
 	}
-}
-
-func TestCollisions(t *testing.T) {
-	tests := []struct {
-		name     string
-		original []string
-		want     []string
-	}{
-		{name: "none", original: []string{"First Name", "Mobile"}, want: nil},
-		{name: "exact", original: []string{"phone"}, want: []string{"phone"}},
-		{name: "case and spaces", original: []string{" Phone ", "STATUS", "Row"}, want: []string{" Phone ", "STATUS", "Row"}},
-		{name: "similar but different", original: []string{"phone number", "accountid"}, want: nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, Collisions(tt.original))
-		})
-	}
-}
-
-func TestHeader(t *testing.T) {
-	h := Header([]string{"Phone", "phone"})
-	assert.Equal(t, append(FixedColumns(), "Phone", "phone"), h, "nothing renamed")
 }

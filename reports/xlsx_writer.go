@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -33,39 +30,30 @@ type rowKind int
 
 const (
 	rowOK      rowKind = iota
-	rowWarning         // sent, valid or already_sent, with a message
-	rowProblem         // any other status; also copied to the Problems sheet
+	rowWarning         // a done status, with a message
+	rowProblem         // a problem status; also copied to the Problems sheet
 )
 
-func kindOf(r *RowResult) rowKind {
+func kindOf(status Status, message string) rowKind {
 	switch {
-	case isProblem(r.Status):
+	case status.Problem():
 		return rowProblem
-	case r.Message != "":
+	case message != "":
 		return rowWarning
 	}
 	return rowOK
 }
 
-// xlsxSheet is one streamed sheet; when it reaches Excel's row limit the
-// writer continues in a new sheet named "<base> (n)".
-type xlsxSheet struct {
-	base string
-	part int
-	name string
-	sw   *excelize.StreamWriter
-	row  int // last row written
-}
-
 // pendingRow is a row held back until the column widths are known: excelize
 // streams need widths before the first row.
 type pendingRow struct {
-	cells []string
-	kind  rowKind
+	vals []any
+	kind rowKind
 }
 
 // xlsxWriter streams the report with excelize so memory stays flat: the
-// stream writers keep 16 MiB each in memory and spill the rest to temp files.
+// stream writers keep 16 MiB each in memory and spill the rest to scratch
+// files in the report's private scratch directory.
 type xlsxWriter struct {
 	af       *atomicFile
 	f        *excelize.File
@@ -79,9 +67,8 @@ type xlsxWriter struct {
 	widths   []int // nil until fixed
 	measure  []int // longest line per column while sampling
 	pending  []pendingRow
-	cells    []string // reused per row once widths are fixed
-	vals     []any    // reused per row
-	maxRows  int      // rows per sheet, header included; tests lower it
+	vals     []any // reused per row once widths are fixed
+	maxRows  int   // rows per sheet, header included; tests lower it
 	now      func() time.Time
 }
 
@@ -90,7 +77,12 @@ func newXLSXWriter(path string, original []string) (_ *xlsxWriter, err error) {
 	if err != nil {
 		return nil, err
 	}
-	f := excelize.NewFile()
+	spill, err := af.spillDir()
+	if err != nil {
+		_ = af.abort()
+		return nil, err
+	}
+	f := excelize.NewFile(excelize.Options{TmpDir: spill})
 	defer func() {
 		if err != nil {
 			_ = f.Close()
@@ -98,9 +90,12 @@ func newXLSXWriter(path string, original []string) (_ *xlsxWriter, err error) {
 		}
 	}()
 	w := &xlsxWriter{af: af, f: f, nOrig: len(original), maxRows: excelize.TotalRows, now: time.Now}
+	// Header cells are string cells like every text: nothing to neutralise.
+	// A header too long for a cell is cut like any cell (there is no row
+	// message to warn in; 32,767-character headers do not happen).
 	w.header = Header(original)
-	for i := range w.header {
-		w.header[i] = neutralise(w.header[i])
+	for i, h := range w.header {
+		w.header[i], _ = cutCell(h)
 	}
 	w.measure = make([]int, len(w.header))
 	for i, h := range w.header {
@@ -124,151 +119,11 @@ func newXLSXWriter(path string, original []string) (_ *xlsxWriter, err error) {
 	if w.problems, err = w.openSheet(SheetProblems, 1, true); err != nil {
 		return nil, err
 	}
-	w.vals = make([]any, len(w.header))
 	return w, nil
 }
 
 func fillStyle(color string) *excelize.Style {
 	return &excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}}
-}
-
-// cellWidth is the longest line of s in characters.
-func cellWidth(s string) int {
-	longest := 0
-	for line := range strings.SplitSeq(s, "\n") {
-		longest = max(longest, utf8.RuneCountInString(line))
-	}
-	return longest
-}
-
-// openSheet creates (unless it exists) and starts streaming sheet part n of
-// base. When the widths are already known it also writes the sheet's layout
-// and header.
-func (w *xlsxWriter) openSheet(base string, part int, create bool) (*xlsxSheet, error) {
-	name := base
-	if part > 1 {
-		name = base + " (" + strconv.Itoa(part) + ")"
-	}
-	if create {
-		if _, err := w.f.NewSheet(name); err != nil {
-			return nil, fmt.Errorf("xlsx report %s: add sheet %q: %w", w.af.target, name, err)
-		}
-	}
-	sw, err := w.f.NewStreamWriter(name)
-	if err != nil {
-		return nil, fmt.Errorf("xlsx report %s: stream sheet %q: %w", w.af.target, name, err)
-	}
-	s := &xlsxSheet{base: base, part: part, name: name, sw: sw}
-	if w.widths != nil {
-		if err := w.startSheet(s); err != nil {
-			return nil, err
-		}
-	}
-	return s, nil
-}
-
-// startSheet writes what must precede the rows: widths, the frozen header
-// pane, the bold header.
-func (w *xlsxWriter) startSheet(s *xlsxSheet) error {
-	for i, width := range w.widths {
-		if err := s.sw.SetColWidth(i+1, i+1, float64(width)); err != nil {
-			return fmt.Errorf("xlsx report %s: width of column %d: %w", w.af.target, i+1, err)
-		}
-	}
-	panes := &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}
-	if err := s.sw.SetPanes(panes); err != nil {
-		return fmt.Errorf("xlsx report %s: freeze header: %w", w.af.target, err)
-	}
-	return w.setRow(s, w.header, w.bold)
-}
-
-func (w *xlsxWriter) setRow(s *xlsxSheet, cells []string, style int) error {
-	for i, c := range cells {
-		w.vals[i] = c // strings only: excelize writes them as text, no guessing
-	}
-	s.row++
-	if err := s.sw.SetRow("A"+strconv.Itoa(s.row), w.vals, excelize.RowOpts{StyleID: style}); err != nil {
-		return fmt.Errorf("xlsx report %s: sheet %q row %d: %w", w.af.target, s.name, s.row, err)
-	}
-	return nil
-}
-
-// endSheet adds the autofilter over the used range and ends the stream.
-func (w *xlsxWriter) endSheet(s *xlsxSheet) error {
-	last, err := excelize.CoordinatesToCellName(len(w.header), max(s.row, 1))
-	if err != nil {
-		return fmt.Errorf("xlsx report %s: %w", w.af.target, err)
-	}
-	// AutoFilter updates the worksheet the stream writer holds; Flush then
-	// writes it after the rows, so it must come first.
-	if err := w.f.AutoFilter(s.name, "A1:"+last, nil); err != nil {
-		return fmt.Errorf("xlsx report %s: autofilter on %q: %w", w.af.target, s.name, err)
-	}
-	if err := s.sw.Flush(); err != nil {
-		return fmt.Errorf("xlsx report %s: finish sheet %q: %w", w.af.target, s.name, err)
-	}
-	return nil
-}
-
-// writeTo appends a data row, continuing in a new sheet at the row limit.
-// New sheets go last: MoveSheet and SetActiveSheet would make excelize load
-// every finished stream back into memory, so sheets stay in creation order
-// and the Report sheet stays active by being first.
-func (w *xlsxWriter) writeTo(s *xlsxSheet, cells []string, style int) (*xlsxSheet, error) {
-	if s.row >= w.maxRows {
-		if err := w.endSheet(s); err != nil {
-			return nil, err
-		}
-		next, err := w.openSheet(s.base, s.part+1, true)
-		if err != nil {
-			return nil, err
-		}
-		s = next
-	}
-	return s, w.setRow(s, cells, style)
-}
-
-func (w *xlsxWriter) writeRow(cells []string, kind rowKind) error {
-	style := 0
-	switch kind {
-	case rowWarning:
-		style = w.warn
-	case rowProblem:
-		style = w.bad
-	}
-	var err error
-	if w.report, err = w.writeTo(w.report, cells, style); err != nil {
-		return err
-	}
-	if kind == rowProblem {
-		if w.problems, err = w.writeTo(w.problems, cells, style); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// fixWidths ends sampling: it sets the widths, starts both sheets and writes
-// the rows held back.
-func (w *xlsxWriter) fixWidths() error {
-	w.widths = make([]int, len(w.measure))
-	for i, m := range w.measure {
-		w.widths[i] = min(max(m+1, minColumnWidth), maxColumnWidth)
-	}
-	w.measure = nil
-	for _, s := range []*xlsxSheet{w.report, w.problems} {
-		if err := w.startSheet(s); err != nil {
-			return err
-		}
-	}
-	for _, p := range w.pending {
-		if err := w.writeRow(p.cells, p.kind); err != nil {
-			return err
-		}
-	}
-	w.pending = nil
-	w.cells = make([]string, len(w.header))
-	return nil
 }
 
 func (w *xlsxWriter) Write(r RowResult) error {
@@ -278,19 +133,19 @@ func (w *xlsxWriter) Write(r RowResult) error {
 	if err := checkShape(&r, w.nOrig); err != nil {
 		return err
 	}
-	cells := w.cells
+	vals := w.vals
 	if w.widths == nil {
-		cells = make([]string, len(w.header)) // kept until the widths are fixed
+		vals = make([]any, len(w.header)) // kept until the widths are fixed
 	}
-	fillCells(cells, &r)
-	kind := kindOf(&r)
+	message := fillXLSX(vals, &r, w.header)
+	kind := kindOf(r.Status, message)
 	if w.widths != nil {
-		return w.writeRow(cells, kind)
+		return w.writeRow(vals, kind)
 	}
-	for i, c := range cells {
-		w.measure[i] = max(w.measure[i], cellWidth(c))
+	for i, v := range vals {
+		w.measure[i] = max(w.measure[i], valueWidth(v))
 	}
-	w.pending = append(w.pending, pendingRow{cells: cells, kind: kind})
+	w.pending = append(w.pending, pendingRow{vals: vals, kind: kind})
 	if len(w.pending) >= widthSampleRows {
 		return w.fixWidths()
 	}
@@ -330,69 +185,12 @@ func (w *xlsxWriter) Finish(s Summary) (err error) {
 	if err := w.f.Write(unexpectedBytes{}); err != nil {
 		return fmt.Errorf("xlsx report %s: write workbook: %w", w.af.target, err)
 	}
-	closeErr := w.f.Close() // removes excelize's own temp files
+	closeErr := w.f.Close() // removes excelize's scratch files
 	if err := w.af.commit(); err != nil {
 		return err
 	}
 	if closeErr != nil {
 		return fmt.Errorf("xlsx report %s: clean up: %w", w.af.target, closeErr)
-	}
-	return nil
-}
-
-// writeSummary fills the Summary sheet; figures are numbers so they can be
-// summed, labels are bold.
-func (w *xlsxWriter) writeSummary(s Summary) error {
-	if _, err := w.f.NewSheet(SheetSummary); err != nil {
-		return fmt.Errorf("xlsx report %s: add summary: %w", w.af.target, err)
-	}
-	stopped := s.Stopped
-	if stopped == "" {
-		stopped = "no"
-	}
-	dry := "no"
-	if s.DryRun {
-		dry = "yes"
-	}
-	rows := [][]any{
-		{"Generated at", w.now().UTC().Format(time.RFC3339)},
-		{"Dry run", dry},
-		{"Stopped early", neutralise(stopped)},
-	}
-	for i, f := range s.Files {
-		label := ""
-		if i == 0 {
-			label = "Files"
-		}
-		rows = append(rows, []any{label, neutralise(f)})
-	}
-	rows = append(rows, nil, []any{"Status", "Rows"})
-	statuses, counts := s.statusCounts()
-	for _, st := range statuses {
-		rows = append(rows, []any{string(st), counts[st]})
-	}
-	rows = append(rows,
-		[]any{"Total", s.Rows},
-		nil,
-		[]any{"Requests", s.Requests},
-		[]any{"Retries", s.Retries},
-		[]any{"Resends", s.Resends},
-		[]any{"Splits", s.Splits},
-		[]any{"Bytes sent", s.Bytes},
-		[]any{"Duration (s)", round3(s.Duration.Seconds())},
-		[]any{"Rows per second", round3(s.RowsPerSecond())},
-	)
-	var errs []error
-	for i, row := range rows {
-		if row == nil {
-			continue
-		}
-		cell := "A" + strconv.Itoa(i+1)
-		errs = append(errs, w.f.SetSheetRow(SheetSummary, cell, &row), w.f.SetCellStyle(SheetSummary, cell, cell, w.bold))
-	}
-	errs = append(errs, w.f.SetColWidth(SheetSummary, "A", "A", 18), w.f.SetColWidth(SheetSummary, "B", "B", 40))
-	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("xlsx report %s: summary sheet: %w", w.af.target, err)
 	}
 	return nil
 }

@@ -12,15 +12,12 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// expectedCells is how a result appears in a CSV or XLSX report.
+// expectedCells is how a result reads back from an XLSX report: raw
+// values, nothing neutralised, numbers in decimal.
 func expectedCells(r RowResult, nOrig int) []string {
-	cells := []string{neutralise(r.File), strconv.Itoa(r.Row), string(r.Status), neutralise(r.Message),
-		neutralise(r.AccountID), neutralise(r.ExternalID), neutralise(r.Phone),
-		strconv.Itoa(r.HTTPStatus), strconv.Itoa(r.Attempts)}
-	for _, c := range paddedOriginal(r, nOrig) {
-		cells = append(cells, neutralise(c))
-	}
-	return cells
+	cells := []string{r.File, strconv.Itoa(r.Row), string(r.Status), r.Message,
+		r.AccountID, r.ExternalID, r.Phone, strconv.Itoa(r.HTTPStatus), strconv.Itoa(r.Attempts)}
+	return append(cells, paddedOriginal(r, nOrig)...)
 }
 
 // readRows returns a sheet's rows padded to width (excelize trims trailing
@@ -89,7 +86,7 @@ func TestXLSXReport(t *testing.T) {
 	t.Run("problems rows", func(t *testing.T) {
 		want := [][]string{header}
 		for _, r := range fx.Rows {
-			if isProblem(r.Status) {
+			if r.Status.Problem() {
 				want = append(want, expectedCells(r, len(fx.Original)))
 			}
 		}
@@ -97,23 +94,33 @@ func TestXLSXReport(t *testing.T) {
 		assert.Equal(t, want, got)
 		assert.Len(t, got, 1+5, "invalid, duplicate, rejected, failed, not_sent")
 	})
-	t.Run("cells are text", func(t *testing.T) {
-		tests := []struct{ cell, want string }{
-			{cell: "L2", want: "02134"},         // zip keeps its zero
-			{cell: "G2", want: "'+13335550101"}, // phone stays text, neutralised
-			{cell: "B2", want: "2"},             // even the row number
-			{cell: "M5", want: "'=HYPERLINK(\"http://x\",\"y\")"},
-			{cell: "M4", want: "line one\nline two, with \"quotes\""},
-			{cell: "J3", want: "José Ñúñez"},
+	t.Run("cell types", func(t *testing.T) {
+		tests := []struct {
+			name, cell, want string
+			typ              excelize.CellType
+		}{
+			{name: "zip keeps its zero", cell: "L2", want: "02134", typ: excelize.CellTypeInlineString},
+			{name: "E.164 phone is text, no quote", cell: "G2", want: "+13335550101", typ: excelize.CellTypeInlineString},
+			{name: "row is a number", cell: "B2", want: "2", typ: excelize.CellTypeUnset},
+			{name: "http_status is a number", cell: "H2", want: "201", typ: excelize.CellTypeUnset},
+			{name: "attempts is a number", cell: "I3", want: "2", typ: excelize.CellTypeUnset},
+			{name: "no HTTP status is 0", cell: "H4", want: "0", typ: excelize.CellTypeUnset},
+			{name: "formula stays a string", cell: "M5", want: "=HYPERLINK(\"http://x\",\"y\")", typ: excelize.CellTypeInlineString},
+			{name: "at sign stays a string", cell: "J6", want: "@SUM(A1)", typ: excelize.CellTypeInlineString},
+			{name: "minus stays a string", cell: "K6", want: "-5", typ: excelize.CellTypeInlineString},
+			{name: "multi-line", cell: "M4", want: "line one\nline two, with \"quotes\"", typ: excelize.CellTypeInlineString},
+			{name: "unicode", cell: "J3", want: "José Ñúñez", typ: excelize.CellTypeInlineString},
+			{name: "leading space kept", cell: "M9", want: " leading space", typ: excelize.CellTypeInlineString},
+			{name: "header is text", cell: "K1", want: "input.Phone", typ: excelize.CellTypeInlineString},
 		}
 		for _, tt := range tests {
-			t.Run(tt.cell, func(t *testing.T) {
+			t.Run(tt.name, func(t *testing.T) {
 				v, err := f.GetCellValue(SheetReport, tt.cell, excelize.Options{RawCellValue: true})
 				require.NoError(t, err)
 				assert.Equal(t, tt.want, v)
 				typ, err := f.GetCellType(SheetReport, tt.cell)
 				require.NoError(t, err)
-				assert.Equal(t, excelize.CellTypeInlineString, typ)
+				assert.Equal(t, tt.typ, typ)
 				formula, err := f.GetCellFormula(SheetReport, tt.cell)
 				require.NoError(t, err)
 				assert.Empty(t, formula)
@@ -151,7 +158,7 @@ func TestXLSXReport(t *testing.T) {
 		for i, r := range fx.Rows {
 			want := ""
 			switch {
-			case isProblem(r.Status):
+			case r.Status.Problem():
 				want = fillProblem
 			case r.Message != "":
 				want = fillWarning
@@ -172,7 +179,7 @@ func TestXLSXReport(t *testing.T) {
 			{col: "B", want: 6},  // minimum
 			{col: "D", want: 58}, // the timestamp message (57) + 1
 			{col: "J", want: 13}, // header "First Name" + room for the filter button
-			{col: "M", want: 28}, // the neutralised HYPERLINK (27) + 1; multi-line cells count their longest line
+			{col: "M", want: 27}, // the HYPERLINK (26) + 1; multi-line cells count their longest line
 		}
 		for _, tt := range tests {
 			t.Run(tt.col, func(t *testing.T) {
@@ -194,9 +201,15 @@ func TestXLSXReport(t *testing.T) {
 		s := testSummary()
 		assert.Equal(t, "2025-03-04T04:06:07Z", got["Generated at"])
 		assert.Equal(t, "no", got["Dry run"])
-		assert.Equal(t, "max-errors", got["Stopped early"])
-		assert.Equal(t, "leads.csv", got["Files"])
-		assert.Equal(t, "more leads.xlsx", got[""])
+		assert.Equal(t, StopMaxErrors.Sentence(), got["Stopped early"])
+		assert.Equal(t, "too many rows failed: 5 of 5", got["Error"])
+		assert.Equal(t, "leads.csv: 1,234,572 rows", got["Inputs"])
+		assert.Equal(t, "more leads.xlsx (sheet Leads, header row 3): 34 rows", got[""])
+		assert.Equal(t, "=old.csv: imported by the run of 2025-03-03T05:06:07Z (same content)", got["Skipped files"])
+		assert.Equal(t, `"Notes", "Zip 4"`, got["Columns added"])
+		assert.Equal(t, `"Fax"`, got["Columns removed"])
+		assert.Equal(t, "42; stopped: 40 of 42; list: out/r.csv.removed.csv", got["Removed leads"])
+		assert.Equal(t, "3", got["unchanged"])
 		assert.Equal(t, "1234567", got["sent"])
 		assert.Equal(t, "0", got["valid"])
 		assert.Equal(t, "20", got["invalid"])
@@ -207,7 +220,7 @@ func TestXLSXReport(t *testing.T) {
 		assert.Equal(t, "1", got["Splits"])
 		assert.Equal(t, "2411724", got["Bytes sent"])
 		assert.Equal(t, "83.457", got["Duration (s)"])
-		assert.Equal(t, "14793.308", got["Rows per second"])
+		assert.Equal(t, "14793.356", got["Rows per second"])
 	})
 }
 
@@ -228,7 +241,7 @@ func TestXLSXContinuesPastRowLimit(t *testing.T) {
 		r := RowResult{File: "in.csv", Row: i + 2, Status: st, Original: []string{strconv.Itoa(i)}}
 		require.NoError(t, w.Write(r))
 		want = append(want, expectedCells(r, 1))
-		if isProblem(st) {
+		if st.Problem() {
 			wantProblems = append(wantProblems, expectedCells(r, 1))
 		}
 	}

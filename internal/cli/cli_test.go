@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -320,4 +321,116 @@ func TestEveryAPICommandStopsOnRefusedCredentials(t *testing.T) {
 			assert.NotContains(t, res.stdout+res.stderr, "not-the-Pa55word")
 		})
 	}
+}
+
+// TestReportsRoundTrip: a report (or its failed rows) imports again with the
+// same mapping although the input's Phone collides with the report's own
+// phone column, and import → leads stop → stats leads chains report to
+// report.
+func TestReportsRoundTrip(t *testing.T) {
+	tg := newTarget(t, sandbox.Options{})
+	first := tempPath(t, "import.csv")
+	res := runCLI(t, nil, tg.with("import", "testdata/leads-with-errors.csv", "--mapping", "testdata/mapping.yaml", "--report", first)...)
+	require.Equal(t, ExitRowsNotSent, res.code, res.stderr)
+	rows := readCSVReport(t, first)
+	header := strings.Split(strings.SplitN(mustRead(t, first), "\n", 2)[0], ",")
+	seen := map[string]bool{}
+	for _, h := range header {
+		require.False(t, seen[strings.ToLower(h)], "the report repeats %q", h)
+		seen[strings.ToLower(h)] = true
+	}
+	assert.Contains(t, header, "input.Phone", "the input's Phone is renamed, reversibly")
+
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run("the report validates again with the same mapping ("+format+")", func(t *testing.T) {
+			report := first
+			if format == "xlsx" {
+				report = tempPath(t, "import.xlsx")
+				res := runCLI(t, nil, "validate", "testdata/leads-with-errors.csv", "--mapping", "testdata/mapping.yaml", "--report", report, "--quiet")
+				require.Equal(t, ExitRowsNotSent, res.code, res.stderr)
+			}
+			again := tempPath(t, "again.csv")
+			res := runCLI(t, nil, "validate", report, "--mapping", "testdata/mapping.yaml", "--report", again, "--quiet")
+			require.Equal(t, ExitRowsNotSent, res.code, res.stderr)
+			second := readCSVReport(t, again)
+			require.Len(t, second, len(rows))
+			for i := range rows {
+				want := rows[i]["status"]
+				if want == "sent" {
+					want = "valid"
+				}
+				assert.Equal(t, want, second[i]["status"], "row %d: %s", i+2, second[i]["message"])
+				assert.Equal(t, rows[i]["phone"], second[i]["phone"], "row %d maps to the same phone", i+2)
+			}
+		})
+	}
+
+	stop := tempPath(t, "stop.csv")
+	res = runCLI(t, nil, tg.with("leads", "stop", first, "--report", stop)...)
+	require.Equal(t, ExitRowsNotSent, res.code, res.stderr)
+	stats := tempPath(t, "stats.csv")
+	res = runCLI(t, nil, tg.with("stats", "leads", stop, "--report", stats)...)
+	require.Equal(t, ExitRowsNotSent, res.code, res.stderr)
+	statRows := readCSVReport(t, stats)
+	require.Len(t, statRows, len(rows))
+	sent := 0
+	for _, r := range statRows {
+		if r["status"] == "sent" {
+			sent++
+			assert.Equal(t, "0", r["delivered_count"])
+		}
+	}
+	assert.Equal(t, len(tg.srv.Leads()), sent, "every lead the import sent has its statistics, through two reports")
+	assert.Contains(t, strings.SplitN(mustRead(t, stats), "\n", 2)[0], "input.input.phone", "a report of a report of a report")
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestLogFormatJSON(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+	}{
+		{name: "a run with invalid rows", args: []string{"validate", "testdata/leads-with-errors.csv", "--mapping", "testdata/mapping.yaml"}, wantCode: ExitRowsNotSent},
+		{name: "a fatal error before reading", args: []string{"validate", "testdata/leads.csv", "--mapping", "testdata/nope.yaml"}, wantCode: ExitFailed},
+		{name: "a usage error", args: []string{"validate", "testdata/leads.csv", "--mapping", "testdata/mapping.yaml", "--delimiter", "ab"}, wantCode: ExitUsage},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := runCLI(t, nil, append(tc.args, "--log-format", "json", "--report", tempPath(t, "r.csv"))...)
+			assert.Equal(t, tc.wantCode, res.code, res.stderr)
+			for _, line := range strings.Split(strings.TrimSpace(res.stderr), "\n") {
+				if line == "" {
+					continue
+				}
+				var m map[string]any
+				require.NoError(t, json.Unmarshal([]byte(line), &m), "stderr line is not JSON: %s", line)
+				assert.Contains(t, m, "msg")
+			}
+			if tc.wantCode == ExitUsage {
+				return
+			}
+			var sum map[string]any
+			require.NoError(t, json.Unmarshal([]byte(res.stdout), &sum), "stdout is one JSON object: %s", res.stdout)
+			assert.EqualValues(t, tc.wantCode, sum["exit_code"])
+		})
+	}
+}
+
+func TestReportBOMAndStaleTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "r.csv")
+	stale := filepath.Join(dir, ".r.csv.tmp-0123456789abcdef")
+	require.NoError(t, os.WriteFile(stale, []byte("personal data of a killed run"), 0o600))
+	res := runCLI(t, nil, "validate", "testdata/leads.csv", "--mapping", "testdata/mapping.yaml", "--report", report, "--report-bom", "--quiet")
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	assert.True(t, strings.HasPrefix(mustRead(t, report), "\ufefffile,row,status"), "a byte order mark, then the header")
+	_, err := os.Stat(stale)
+	assert.True(t, os.IsNotExist(err), "the killed run's temporary report is removed")
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/xonvo/xonvo-import/importer"
 	"github.com/xonvo/xonvo-import/reports"
 )
 
@@ -16,21 +15,24 @@ const (
 	ExitUsage       = 2   // unknown flag, missing argument, bad flag value
 	ExitRowsNotSent = 3   // the run finished and some rows were not sent
 	ExitMaxErrors   = 4   // stopped early at --max-errors or --max-error-rate
+	ExitGuard       = 5   // a --state guard refused the run before anything was sent
 	ExitInterrupted = 130 // SIGINT/SIGTERM, after the report and journal
 )
 
 // runExitCode is the exit code of a file-driven run: its summary and error.
 func runExitCode(s reports.Summary, err error) int {
 	switch {
-	case s.Stopped == importer.StopInterrupted:
+	case s.Stopped == reports.StopInterrupted:
 		return ExitInterrupted
+	case s.Stopped == reports.StopGuard:
+		return ExitGuard
 	case err != nil:
 		return ExitFailed
-	case s.Stopped == importer.StopMaxErrors || s.Stopped == importer.StopMaxErrorRate:
+	case s.Stopped == reports.StopMaxErrors || s.Stopped == reports.StopMaxErrorRate:
 		return ExitMaxErrors
 	}
 	for st, n := range s.Counts {
-		if n > 0 && st != reports.StatusSent && st != reports.StatusValid && st != reports.StatusAlreadySent {
+		if n > 0 && st.Problem() {
 			return ExitRowsNotSent
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/xonvo/xonvo-import/metrics"
 	"github.com/xonvo/xonvo-import/notify"
 	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/sandbox"
 )
 
 // monitorOptions are the flags that tell the world how an unattended run
@@ -50,6 +51,8 @@ type outcome struct {
 	report   string
 	exitCode int
 	ended    time.Time
+	ran      bool            // the run read its input (a summary is worth printing)
+	sandbox  *sandbox.Server // the embedded sandbox, whose leads are printed
 }
 
 // publish writes the summary JSON and the metrics, pushes them and notifies,
@@ -62,7 +65,7 @@ func (o *runOptions) publish(ctx context.Context, out outcome) {
 		}
 	}
 	if o.SummaryJSON != "" {
-		if err := writeSummaryJSON(o.SummaryJSON, out.summary); err != nil {
+		if err := out.summary.WriteJSONFile(o.SummaryJSON); err != nil {
 			warn("--summary-json", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -19,6 +20,7 @@ import (
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/runlock"
+	"github.com/xonvo/xonvo-import/sandbox"
 	"github.com/xonvo/xonvo-import/source"
 )
 
@@ -30,6 +32,7 @@ type runOptions struct {
 	Files        []string
 	Mapping      string
 	Report       string
+	ReportBOM    bool
 	SummaryJSON  string
 	BatchSize    int
 	BatchBytes   int
@@ -51,7 +54,8 @@ type runOptions struct {
 func (o *runOptions) registerRead(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&o.Report, "report", "", "per-row report: .csv, .jsonl or .xlsx (default <first input>.report.csv in the current directory)")
-	fl.StringVar(&o.SummaryJSON, "summary-json", "", "also write the run summary as JSON to this path")
+	fl.BoolVar(&o.ReportBOM, "report-bom", false, "start a CSV report with a UTF-8 byte order mark, so Excel shows accents right")
+	fl.StringVar(&o.SummaryJSON, "summary-json", "", "also write the run summary as JSON to this path (every run, failed ones too)")
 	fl.StringVar(&o.Sheet, "sheet", "", "XLSX sheet to read (default: the mapping's, else the first)")
 	fl.StringVar(&o.Encoding, "encoding", "", "text encoding: auto, utf-8, utf-16, windows-1252, iso-8859-1 (default auto)")
 	fl.StringVar(&o.Delimiter, "delimiter", "", "CSV delimiter: one character or tab (default detected among , ; tab |)")
@@ -116,8 +120,37 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 	if out.summary.Duration == 0 {
 		out.summary.Duration = out.ended.Sub(start)
 	}
+	out.summary.ExitCode = out.exitCode
+	if err != nil {
+		out.summary.StopDetail = err.Error()
+		if out.summary.Stopped == reports.StopNone {
+			out.summary.Stopped = reports.StopFatal
+		}
+	}
+	o.printSummary(out)
 	o.publish(context.WithoutCancel(ctx), out)
 	return err
+}
+
+// printSummary writes the run's summary to stdout: text for people, or with
+// --log-format json one JSON object, for every run (early failures too).
+func (o *runOptions) printSummary(out outcome) {
+	w := o.app.env.Stdout
+	if o.app.logFormat == "json" {
+		b, err := out.summary.MarshalJSON()
+		if err == nil {
+			_, _ = w.Write(append(b, '\n'))
+		}
+		return
+	}
+	if !out.ran {
+		return // the error on stderr says it all; nothing was read
+	}
+	_ = out.summary.WriteText(w)
+	fmt.Fprintf(w, "report: %s\n", out.report)
+	if out.sandbox != nil {
+		printSandbox(w, out.sandbox)
+	}
 }
 
 // run reads, maps and sends; out receives the summary and report path.
@@ -145,9 +178,11 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 	}
 	lock, err := runlock.Acquire(ctx, runlock.PathFor(report), runlock.Options{Program: "xonvo-import", Report: report})
 	if err != nil {
+		out.summary.Stopped = reports.StopLock
 		return fail(err)
 	}
 	defer lock.Release()
+	o.cleanStale(log, report)
 	var conn *connection
 	if !o.DryRun {
 		o.Conn.concurrency = o.Concurrency
@@ -157,8 +192,8 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 		defer conn.Close()
 	}
 	opts := importer.Options{
-		Files: o.Files, Mapping: cfg, Action: action(conn), DryRun: o.DryRun,
-		ReportPath: report, PayloadsPath: o.Payloads,
+		Files: o.Files, Mapping: cfg, KeysFromHeader: o.Mapping == "", Action: action(conn), DryRun: o.DryRun,
+		ReportPath: report, ReportBOM: o.ReportBOM, PayloadsPath: o.Payloads,
 		BatchRows: o.BatchSize, BatchBytes: o.BatchBytes, Concurrency: o.Concurrency,
 		MaxErrors: o.MaxErrors, MaxErrorRate: o.MaxErrorRate, Resume: o.Resume, Source: srcOpts, Logger: log,
 		Progress: &importer.Progress{},
@@ -182,20 +217,34 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 	summary, runErr := importer.Run(ctx, opts)
 	stopProgress()
 	out.summary = summary
-	return o.finish(conn, report, summary, runErr)
+	out.ran = summary.Rows > 0 || runErr == nil
+	if conn != nil {
+		out.sandbox = conn.sandbox
+	}
+	return o.finish(conn, summary, runErr)
 }
 
-// finish prints the summary and turns the outcome into an exit code.
-func (o *runOptions) finish(conn *connection, report string, summary reports.Summary, runErr error) error {
-	env := o.app.env
+// cleanStale removes the temporary files a killed run left beside the
+// files this run writes: they hold the same personal data as a report. The
+// caller holds the run lock, so no live run is writing them.
+func (o *runOptions) cleanStale(log *slog.Logger, report string) {
+	for _, p := range []string{report, reports.RemovedListPath(report), o.SummaryJSON, o.Payloads} {
+		if p == "" {
+			continue
+		}
+		removed, err := reports.CleanStale(p)
+		if err != nil {
+			log.Warn("could not remove a killed run's temporary files", "path", p, "err", err.Error())
+		}
+		for _, f := range removed {
+			log.Info("removed a killed run's temporary file", "path", f)
+		}
+	}
+}
+
+// finish turns the run's outcome into the command's error and exit code.
+func (o *runOptions) finish(conn *connection, summary reports.Summary, runErr error) error {
 	code := runExitCode(summary, runErr)
-	if summary.Rows > 0 || runErr == nil {
-		_ = summary.WriteText(env.Stdout)
-		fmt.Fprintf(env.Stdout, "report: %s\n", report)
-	}
-	if conn != nil && conn.sandbox != nil {
-		printSandbox(env.Stdout, conn)
-	}
 	if runErr != nil && conn != nil && errors.Is(runErr, importer.ErrAuthFailed) {
 		runErr = fmt.Errorf("authentication failed (%s): %w", conn.origin, runErr)
 	}
@@ -208,21 +257,10 @@ func (o *runOptions) finish(conn *connection, report string, summary reports.Sum
 	return &exitError{code: code, err: runErr}
 }
 
-func writeSummaryJSON(path string, summary reports.Summary) error {
-	b, err := summary.MarshalJSON()
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o755)
-	}
-	if err == nil {
-		err = reports.WriteFileAtomic(path, append(b, '\n'), 0o600)
-	}
-	return err
-}
-
 // printSandbox tells what the embedded sandbox holds after a run.
-func printSandbox(w io.Writer, conn *connection) {
+func printSandbox(w io.Writer, srv *sandbox.Server) {
 	perAccount := map[string]int{}
-	for _, l := range conn.sandbox.Leads() {
+	for _, l := range srv.Leads() {
 		perAccount[l.AccountID]++
 	}
 	ids := make([]string, 0, len(perAccount))
@@ -230,7 +268,7 @@ func printSandbox(w io.Writer, conn *connection) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	fmt.Fprintf(w, "sandbox holds %d lead(s)", len(conn.sandbox.Leads()))
+	fmt.Fprintf(w, "sandbox holds %d lead(s)", len(srv.Leads()))
 	for i, id := range ids {
 		sep := ", "
 		if i == 0 {
