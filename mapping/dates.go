@@ -17,6 +17,11 @@ const (
 	FormatISO8601 = "iso8601" // RFC 3339-style, with an offset or Z
 )
 
+// readerFormat is how the XLSX reader writes a date cell: wall time, no
+// zone. It is always accepted, after the API's own format, whatever the
+// mapping lists, so a real date cell reads without a formats entry.
+const readerFormat = "yyyy-MM-dd'T'HH:mm:ss"
+
 // dateKind tells how one format reads a value.
 type dateKind int
 
@@ -88,7 +93,8 @@ func newDateParser(formats []string, tz string) (*dateParser, error) {
 	p := &dateParser{loc: loc}
 	seen := map[string]bool{}
 	names := make([]string, 0, len(formats)+1)
-	for _, f := range append(append([]string(nil), formats...), wire.TimestampFormat) {
+	all := append(append([]string(nil), formats...), wire.TimestampFormat, readerFormat)
+	for i, f := range all {
 		f = strings.TrimSpace(f)
 		key := strings.ToLower(f)
 		if f == "" {
@@ -105,7 +111,11 @@ func newDateParser(formats []string, tz string) (*dateParser, error) {
 			continue
 		}
 		p.formats = append(p.formats, df)
-		names = append(names, df.name)
+		if i < len(all)-1 {
+			// The reader's own layout is not something users write, so
+			// messages leave it out.
+			names = append(names, df.name)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
