@@ -265,4 +265,3 @@ func (d *decoder) fieldSpec(n *yaml.Node, where string) FieldSpec {
 	})
 	return s
 }
-
