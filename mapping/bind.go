@@ -77,6 +77,7 @@ type Mapper struct {
 	kind       Kind
 	used       [wire.NumFields]bool
 	cols       [wire.NumFields]int // -1 for a constant
+	fallbacks  [wire.NumFields][]int
 	headers    [wire.NumFields]string
 	plans      [wire.NumFields]fieldPlan
 	required   [wire.NumFields]bool
@@ -159,6 +160,9 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 		if fp.column != "" {
 			m.cols[f] = b.find(fp.column, "fields."+f.String())
 			m.headers[f] = fp.column
+			for _, col := range fp.fallback {
+				m.fallbacks[f] = append(m.fallbacks[f], b.find(col, "fields."+f.String()+".fallback"))
+			}
 		}
 	}
 	if p.account.set && opts.Kind != KindAgent {

@@ -61,6 +61,10 @@ type FieldSpec struct {
 	Region   string   `yaml:"region,omitempty"`   // phone only: default region, CLDR code (US)
 	Formats  []string `yaml:"formats,omitempty"`  // timestamp only: accepted input formats
 	Timezone string   `yaml:"timezone,omitempty"` // timestamp only: IANA zone of the inputs (UTC)
+	// Fallback lists columns read, in order, when Column's cell is empty:
+	// exports often hold a phone in "Mobile" for some rows and in "Phone"
+	// for others.
+	Fallback []string `yaml:"fallback,omitempty"`
 	// Invalid says what an invalid value of an optional field does:
 	// InvalidDrop (the default: the lead is sent without it, with a warning)
 	// or InvalidReject (the row is not sent). Required fields always reject.
@@ -180,6 +184,9 @@ func (c *Config) Columns() []string {
 	for f := wire.Field(0); f < wire.NumFields; f++ {
 		if s, ok := c.Fields[f.String()]; ok && s.Value == "" {
 			add(s.Column)
+			for _, col := range s.Fallback {
+				add(col)
+			}
 		}
 	}
 	for _, k := range sortedKeys(c.Attributes) {

@@ -171,12 +171,12 @@ account: {column: Shop}
 fields:
   timestamp: {column: Date, formats: [excel]}
   firstName: First
-  phone: {column: Phone}
+  phone: {column: Phone, fallback: [Mobile, First]}
   lastName: Last
   sourceId: {value: web}
   externalId: Shop
 attributes: {Z_KEY: Notes, A_KEY: Cart, B_KEY: Notes}
-`, []string{"Shop", "First", "Last", "Phone", "Date", "Cart", "Notes"}},
+`, []string{"Shop", "First", "Last", "Phone", "Mobile", "Date", "Cart", "Notes"}},
 		{"constant account", "version: 1\naccount: {value: 18}\nfields: {phone: P}\n", []string{"P"}},
 		{"nothing", "version: 1\n", nil},
 	}

@@ -235,8 +235,10 @@ func (d *decoder) fieldSpec(n *yaml.Node, where string) FieldSpec {
 		return FieldSpec{Column: d.scalar(n, where)}
 	}
 	var s FieldSpec
-	d.pairs(n, where, []string{"column", "value", "region", "formats", "timezone", "invalid"}, func(k string, _, v *yaml.Node) {
+	d.pairs(n, where, []string{"column", "value", "fallback", "region", "formats", "timezone", "invalid"}, func(k string, _, v *yaml.Node) {
 		switch k {
+		case "fallback":
+			s.Fallback = d.list(v, where+".fallback", "columns")
 		case "invalid":
 			s.Invalid = d.scalar(v, where+".invalid")
 		case "column":
@@ -248,20 +250,27 @@ func (d *decoder) fieldSpec(n *yaml.Node, where string) FieldSpec {
 		case "timezone":
 			s.Timezone = d.scalar(v, where+".timezone")
 		case "formats":
-			if v.Kind == yaml.ScalarNode {
-				if f := d.scalar(v, where+".formats"); f != "" {
-					s.Formats = []string{f}
-				}
-				return
-			}
-			if v.Kind != yaml.SequenceNode {
-				d.add(v, "%s.formats: expected a list of formats", where)
-				return
-			}
-			for _, e := range v.Content {
-				s.Formats = append(s.Formats, d.scalar(resolve(e), where+".formats"))
-			}
+			s.Formats = d.list(v, where+".formats", "formats")
 		}
 	})
 	return s
+}
+
+// list reads a list of strings, or one string as a list of one.
+func (d *decoder) list(v *yaml.Node, where, what string) []string {
+	if v.Kind == yaml.ScalarNode {
+		if s := d.scalar(v, where); s != "" {
+			return []string{s}
+		}
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		d.add(v, "%s: expected a list of %s", where, what)
+		return nil
+	}
+	var out []string
+	for _, e := range v.Content {
+		out = append(out, d.scalar(resolve(e), where))
+	}
+	return out
 }

@@ -15,18 +15,19 @@ const (
 	scientificRead = " is in scientific notation; read as "
 )
 
-// transform applies field f's transform to a non-empty cleaned cell v. It
-// returns the value to send, or a problem that makes v invalid (the caller
-// rejects the row or drops the value); warnings go straight to r. Messages
-// name the field, the value and the column.
-func transform(f wire.Field, fp *fieldPlan, v string, r *Result) (string, string) {
+// transform applies field f's transform to a non-empty cleaned cell v read
+// from column ("" for a constant). It returns the value to send, or a
+// problem that makes v invalid (the caller rejects the row or drops the
+// value); warnings go straight to r. Messages name the field, the value
+// and the column.
+func transform(f wire.Field, fp *fieldPlan, v, column string, r *Result) (string, string) {
 	switch f {
 	case wire.FirstName, wire.LastName:
 		if tooLong(v, maxNameRunes) {
-			return v, f.String() + inColumn(fp.column) + " is longer than " + strconv.Itoa(maxNameRunes) + " characters"
+			return v, f.String() + inColumn(column) + " is longer than " + strconv.Itoa(maxNameRunes) + " characters"
 		}
 	case wire.Phone:
-		n, ok := number(f, fp, v, r)
+		n, ok := number(f, v, column, r)
 		if !ok {
 			return v, n
 		}
@@ -37,63 +38,63 @@ func transform(f wire.Field, fp *fieldPlan, v string, r *Result) (string, string
 		}
 		p := normalizePhone(n, fp.region)
 		if !p.OK {
-			return v, phoneProblem(v, fp.column, fp.region)
+			return v, phoneProblem(v, column, fp.region)
 		}
 		if p.Extension != "" {
-			r.addWarn(extensionWarning(v, fp.column, p.Extension))
+			r.addWarn(extensionWarning(v, column, p.Extension))
 		}
 		if len(p.E164) > maxPhoneLen { // E.164 is at most 16; kept for the API's documented limit
-			return v, describe(f, v, fp.column) + " is longer than " + strconv.Itoa(maxPhoneLen) + " characters"
+			return v, describe(f, v, column) + " is longer than " + strconv.Itoa(maxPhoneLen) + " characters"
 		}
 		return p.E164, ""
 	case wire.Timestamp:
 		out, ok := fp.dates.parse(v)
 		if !ok {
-			return v, describe(f, v, fp.column) + " does not match " + fp.dates.expect
+			return v, describe(f, v, column) + " does not match " + fp.dates.expect
 		}
 		return out, ""
 	case wire.State:
 		if !hasLetter(v) {
-			return v, describe(f, v, fp.column) + " has no letters"
+			return v, describe(f, v, column) + " has no letters"
 		}
 		code, ok := stateCode(v)
 		if !ok {
-			r.addWarn(describe(f, v, fp.column) + " is not a US state, territory or USPS code; sent as given")
+			r.addWarn(describe(f, v, column) + " is not a US state, territory or USPS code; sent as given")
 			return v, ""
 		}
 		return code, ""
 	case wire.City:
 		if !hasLetter(v) {
-			return v, describe(f, v, fp.column) + " has no letters"
+			return v, describe(f, v, column) + " has no letters"
 		}
 	case wire.Street:
 		if !hasAlnum(v) {
-			return v, describe(f, v, fp.column) + " has no letters or digits"
+			return v, describe(f, v, column) + " has no letters or digits"
 		}
 	case wire.IPAddress:
 		if !validIP(v) {
-			return v, describe(f, v, fp.column) + " is not an IPv4 or IPv6 address"
+			return v, describe(f, v, column) + " is not an IPv4 or IPv6 address"
 		}
 	case wire.Email:
 		if !validEmail(v) {
-			return v, describe(f, v, fp.column) + " is not a valid email address"
+			return v, describe(f, v, column) + " is not a valid email address"
 		}
 	case wire.Zip:
-		n, ok := number(f, fp, v, r)
+		n, ok := number(f, v, column, r)
 		if !ok {
 			return v, n
 		}
 		out, res := normalizeZip(n)
 		switch res {
 		case zipPadded:
-			r.addWarn(describe(f, v, fp.column) + " has " + strconv.Itoa(len(n)) + " digits, padded to " + strconv.Quote(out) +
+			r.addWarn(describe(f, v, column) + " has " + strconv.Itoa(len(n)) + " digits, padded to " + strconv.Quote(out) +
 				" (a spreadsheet probably dropped the leading " + plural(5-len(n), "zero") + ")")
 		case zipBad:
-			return v, describe(f, v, fp.column) + " is not a 5-digit ZIP or ZIP+4 (12345-6789)"
+			return v, describe(f, v, column) + " is not a 5-digit ZIP or ZIP+4 (12345-6789)"
 		}
 		return out, ""
 	case wire.ExternalID, wire.AgentExternalID:
-		n, ok := number(f, fp, v, r)
+		n, ok := number(f, v, column, r)
 		if !ok {
 			return v, n
 		}
@@ -104,13 +105,13 @@ func transform(f wire.Field, fp *fieldPlan, v string, r *Result) (string, string
 
 // number reads a number-like field's cell through plainNumber. ok false
 // means the digits are lost, and the string is then the problem.
-func number(f wire.Field, fp *fieldPlan, v string, r *Result) (string, bool) {
+func number(f wire.Field, v, column string, r *Result) (string, bool) {
 	n, form := plainNumber(v)
 	switch form {
 	case numLost:
-		return describe(f, v, fp.column) + lostDigits, false
+		return describe(f, v, column) + lostDigits, false
 	case numScientific:
-		r.addWarn(describe(f, v, fp.column) + scientificRead + n)
+		r.addWarn(describe(f, v, column) + scientificRead + n)
 	}
 	return n, true
 }

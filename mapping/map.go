@@ -76,18 +76,22 @@ func (m *Mapper) Map(cells []string) Result {
 			continue
 		}
 		var v string
+		header := m.headers[f]
 		if col := m.cols[f]; col < 0 {
 			v = m.plans[f].constant
-		} else if v = cell(cells, col); v != "" {
+		} else if v = cell(cells, col); v == "" && m.fallbacks[f] != nil {
+			v, header = m.fallback(f, cells)
+		}
+		if v != "" && m.cols[f] >= 0 {
 			if isSheetError(v) {
 				if m.required[f] {
-					r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " holds " + v)
+					r.addError(f.String() + " is required but column " + strconv.Quote(header) + " holds " + v)
 				} else {
-					r.addWarn(sheetErrorWarning(m.headers[f], v))
+					r.addWarn(sheetErrorWarning(header, v))
 				}
 				continue
 			}
-			out, problem := transform(f, &m.plans[f], v, &r)
+			out, problem := transform(f, &m.plans[f], v, header, &r)
 			switch {
 			case problem == "":
 				v = out
@@ -99,7 +103,7 @@ func (m *Mapper) Map(cells []string) Result {
 			}
 		}
 		if v == "" && m.required[f] {
-			r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " is empty")
+			r.addError(m.requiredEmpty(f))
 		}
 		setField(&r.Lead, f, v)
 	}
@@ -146,6 +150,31 @@ func (m *Mapper) Map(cells []string) Result {
 	}
 	r.Warnings = append(r.Warnings, m.constWarns...)
 	return r
+}
+
+// fallback reads field f's fallback columns in order and returns the first
+// non-empty cell and its column's name.
+func (m *Mapper) fallback(f wire.Field, cells []string) (string, string) {
+	for i, col := range m.fallbacks[f] {
+		if v := cell(cells, col); v != "" {
+			return v, m.plans[f].fallback[i]
+		}
+	}
+	return "", m.headers[f]
+}
+
+// requiredEmpty is the error for a required field with nothing in its
+// column, or in any of its columns.
+func (m *Mapper) requiredEmpty(f wire.Field) string {
+	fb := m.plans[f].fallback
+	if len(fb) == 0 {
+		return f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " is empty"
+	}
+	names := make([]string, 0, len(fb)+1)
+	for _, h := range append([]string{m.headers[f]}, fb...) {
+		names = append(names, strconv.Quote(h))
+	}
+	return f.String() + " is required but columns " + joinList(names, " and ") + " are all empty"
 }
 
 // mapAccount returns the row's account id, recording problems in r.

@@ -255,3 +255,64 @@ func TestSetFieldMatchesWire(t *testing.T) {
 		})
 	}
 }
+
+func TestMapFallbackColumns(t *testing.T) {
+	y := `version: 1
+account: {value: "18"}
+fields:
+  firstName: F
+  lastName: L
+  phone: {column: Mobile, fallback: [Phone, Home]}
+  email: {column: Work Email, fallback: Email}
+  timestamp: T
+rules: {location: off, consent: off}
+`
+	header := []string{"F", "L", "Mobile", "Phone", "Home", "Work Email", "Email", "T"}
+	m, err := mustParse(t, y).Bind(header, BindOptions{})
+	require.NoError(t, err)
+	tests := []struct {
+		name          string
+		cells         []string
+		phone, email  string
+		errors, warns []string
+	}{
+		{"main column", []string{"A", "B", "2065550100", "3125550105", "", "a@example.com", "b@example.com", "06-23-2021 22:55:23"},
+			"+12065550100", "a@example.com", nil, nil},
+		{"first fallback", []string{"A", "B", "", "3125550105", "5125550110", "", "b@example.com", "06-23-2021 22:55:23"},
+			"+13125550105", "b@example.com", nil, nil},
+		{"second fallback", []string{"A", "B", " ", "", "5125550110", "", "", "06-23-2021 22:55:23"}, "+15125550110", "", nil, nil},
+		{"messages name the column read", []string{"A", "B", "", "12", "", "", "b@", "06-23-2021 22:55:23"}, "12", "",
+			[]string{`phone "12" in column "Phone" is not a possible phone number (region US)`},
+			[]string{`email "b@" in column "Email" is not a valid email address; left out`}},
+		{"all empty", []string{"A", "B", "", "", "", "", "", "06-23-2021 22:55:23"}, "", "",
+			[]string{`phone is required but columns "Mobile", "Phone" and "Home" are all empty`}, nil},
+		{"a spreadsheet error is not empty", []string{"A", "B", "#N/A", "3125550105", "", "", "", "06-23-2021 22:55:23"}, "", "",
+			[]string{`phone is required but column "Mobile" holds #N/A`}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := m.Map(tt.cells)
+			assert.Equal(t, tt.errors, r.Errors)
+			assert.Equal(t, tt.warns, r.Warnings)
+			assert.Equal(t, tt.phone, r.Lead.Phone)
+			assert.Equal(t, tt.email, r.Lead.Email)
+		})
+	}
+
+	_, err = mustParse(t, y).Bind([]string{"F", "L", "Mobile", "Work Email", "Email", "T"}, BindOptions{File: "in.csv"})
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), `fields.phone.fallback: column "Phone" not found in in.csv`)
+	assert.Contains(t, err.Error(), `fields.phone.fallback: column "Home" not found in in.csv`)
+
+	for name, spec := range map[string]string{
+		"fallback on a constant": "city: {value: Seattle, fallback: [C]}",
+		"blank fallback":         "city: {column: C, fallback: [\" \"]}",
+		"fallback as a mapping":  "city: {column: C, fallback: {a: b}}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Parse([]byte("version: 1\nfields:\n  "+spec+"\n"), "m.yaml")
+			require.ErrorIs(t, err, ErrInvalidConfig)
+			assert.Contains(t, err.Error(), "fallback")
+		})
+	}
+}

@@ -24,7 +24,8 @@ type fieldPlan struct {
 	constant string // transformed constant value
 	region   string // phone
 	dates    *dateParser
-	reject   bool // invalid: reject
+	reject   bool     // invalid: reject
+	fallback []string // columns read when column's cell is empty
 }
 
 type attrPlan struct {
@@ -105,7 +106,15 @@ func (d *decoder) accountPlan(a ValueSpec) fieldPlan {
 func (d *decoder) fieldPlan(f wire.Field, s FieldSpec, p *plan) fieldPlan {
 	where := "fields." + f.String()
 	before := len(d.problems)
-	fp := fieldPlan{set: true, column: s.Column}
+	fp := fieldPlan{set: true, column: s.Column, fallback: s.Fallback}
+	for _, col := range s.Fallback {
+		if strings.TrimSpace(col) == "" {
+			d.addAt(where, "fallback: a column name is blank")
+		}
+	}
+	if len(s.Fallback) > 0 && s.Value != "" {
+		d.addAt(where, "fallback applies to a column, not to a constant value")
+	}
 	switch {
 	case s.Column != "" && s.Value != "":
 		d.addAt(where, "give column or value, not both")
@@ -147,7 +156,7 @@ func (d *decoder) fieldPlan(f wire.Field, s FieldSpec, p *plan) fieldPlan {
 			fp.region = "US"
 		}
 		var r Result
-		out, problem := transform(f, &fp, clean(s.Value), &r)
+		out, problem := transform(f, &fp, clean(s.Value), "", &r)
 		if problem != "" {
 			d.addAt(where, "value: %s", problem)
 		}
