@@ -155,6 +155,12 @@ func TestLoadRefusesLargeFiles(t *testing.T) {
 	}
 }
 
+func TestTooLargeFromAPipe(t *testing.T) {
+	err := tooLarge("/dev/stdin", -1)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "mapping /dev/stdin: invalid mapping: the file is larger than 1 MiB")
+}
+
 func TestByteSize(t *testing.T) {
 	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1.0 KiB", 1536: "1.5 KiB", 300 << 20: "300.0 MiB", 5 << 30: "5.0 GiB"} {
 		t.Run(want, func(t *testing.T) { assert.Equal(t, want, byteSize(n)) })

@@ -151,6 +151,38 @@ func TestGuessOptionsErrors(t *testing.T) {
 	assert.ErrorIs(t, err, ErrInvalidConfig)
 	_, err = Guess([]string{"Phone"}, nil, GuessOptions{Timezone: "Mars/Base"})
 	assert.ErrorIs(t, err, ErrInvalidConfig)
+	_, err = Guess([]string{"Phone"}, nil, GuessOptions{HeaderRow: -1})
+	assert.ErrorIs(t, err, ErrInvalidConfig)
+}
+
+func TestGuessSource(t *testing.T) {
+	tests := []struct {
+		name string
+		opts GuessOptions
+		want string // the source block, "" for none
+	}{
+		{"nothing to say", GuessOptions{}, ""},
+		{"header on row 1", GuessOptions{HeaderRow: 1}, ""},
+		{"sheet", GuessOptions{Sheet: "2021"}, "source:\n  sheet: \"2021\"\n"},
+		{"header row", GuessOptions{HeaderRow: 4}, "source:\n  header_row: 4\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := Guess([]string{"Phone"}, nil, tt.opts)
+			require.NoError(t, err)
+			if tt.want == "" {
+				assert.NotContains(t, string(out), "source:")
+			} else {
+				assert.Contains(t, string(out), tt.want)
+			}
+			c, err := Parse(out, "g.yaml")
+			require.NoError(t, err)
+			assert.Equal(t, tt.opts.Sheet, c.Source.Sheet)
+			if tt.opts.HeaderRow > 1 {
+				assert.Equal(t, tt.opts.HeaderRow, c.Source.HeaderRow)
+			}
+		})
+	}
 }
 
 func TestGuessDateFormat(t *testing.T) {
