@@ -79,18 +79,21 @@ func (m *Mapper) Map(cells []string) Result {
 		header := m.headers[f]
 		if col := m.cols[f]; col < 0 {
 			v = m.plans[f].constant
-		} else if v = cell(cells, col); v == "" && m.fallbacks[f] != nil {
-			v, header = m.fallback(f, cells)
-		}
-		if v != "" && m.cols[f] >= 0 {
-			if isSheetError(v) {
-				if m.required[f] {
-					r.addError(f.String() + " is required but column " + strconv.Quote(header) + " holds " + v)
-				} else {
-					r.addWarn(sheetErrorWarning(header, v))
-				}
+		} else if v = cell(cells, col); v != "" && isSheetError(v) {
+			// Treated as empty: a fallback column may still hold the value.
+			bad := v
+			if v = ""; m.fallbacks[f] != nil {
+				v, header = m.fallback(f, cells, &r)
+			}
+			if v == "" && m.required[f] {
+				r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " holds " + bad)
 				continue
 			}
+			r.addWarn(sheetErrorWarning(m.headers[f], bad))
+		} else if v == "" && m.fallbacks[f] != nil {
+			v, header = m.fallback(f, cells, &r)
+		}
+		if v != "" && m.cols[f] >= 0 {
 			out, problem := transform(f, &m.plans[f], v, header, &r)
 			switch {
 			case problem == "":
@@ -153,10 +156,16 @@ func (m *Mapper) Map(cells []string) Result {
 }
 
 // fallback reads field f's fallback columns in order and returns the first
-// non-empty cell and its column's name.
-func (m *Mapper) fallback(f wire.Field, cells []string) (string, string) {
+// non-empty cell and its column's name. Spreadsheet errors count as empty,
+// with a warning.
+func (m *Mapper) fallback(f wire.Field, cells []string, r *Result) (string, string) {
 	for i, col := range m.fallbacks[f] {
-		if v := cell(cells, col); v != "" {
+		v := cell(cells, col)
+		if v != "" && isSheetError(v) {
+			r.addWarn(sheetErrorWarning(m.plans[f].fallback[i], v))
+			continue
+		}
+		if v != "" {
 			return v, m.plans[f].fallback[i]
 		}
 	}

@@ -286,8 +286,12 @@ rules: {location: off, consent: off}
 			[]string{`email "b@" in column "Email" is not a valid email address; left out`}},
 		{"all empty", []string{"A", "B", "", "", "", "", "", "06-23-2021 22:55:23"}, "", "",
 			[]string{`phone is required but columns "Mobile", "Phone" and "Home" are all empty`}, nil},
-		{"a spreadsheet error is not empty", []string{"A", "B", "#N/A", "3125550105", "", "", "", "06-23-2021 22:55:23"}, "", "",
-			[]string{`phone is required but column "Mobile" holds #N/A`}, nil},
+		{"a spreadsheet error counts as empty", []string{"A", "B", "#N/A", "3125550105", "", "", "", "06-23-2021 22:55:23"}, "+13125550105", "",
+			nil, []string{`column "Mobile" holds #N/A (a spreadsheet error); treated as empty`}},
+		{"spreadsheet errors everywhere", []string{"A", "B", "#N/A", "#REF!", "", "#N/A", "", "06-23-2021 22:55:23"}, "", "",
+			[]string{`phone is required but column "Mobile" holds #N/A`},
+			[]string{`column "Phone" holds #REF! (a spreadsheet error); treated as empty`,
+				`column "Work Email" holds #N/A (a spreadsheet error); treated as empty`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
