@@ -78,7 +78,7 @@ func guessColumns(header []string, samples [][]string, region string) guessed {
 		}
 		c := &column{idx: i, header: h, values: columnValues(samples, i)}
 		c.syn, c.origin, c.known = x.lookup(h)
-		c.prof = profileColumn(c.values, len(samples), region, dates)
+		c.prof = profileColumn(c.values, region, dates)
 		cols = append(cols, c)
 	}
 	for _, c := range cols {
@@ -168,11 +168,10 @@ func (g *guessed) claimByHeader(cols []*column, weakPass bool, region string) {
 				continue // a generic word, and the values say otherwise
 			case weakPass && share < sureShare:
 				g.unsure = append(g.unsure, suggestion{target: t, col: best.idx,
-					why: why + "; " + best.prof.fits(k) + " values look like " + k.describe(region)})
+					why: why + "; " + best.prof.ofN(k) + " values look like " + k.describe(region)})
 				continue
 			case share < maybeShare:
-				why += "; but only " + strconv.Itoa(best.prof.hits[k]) + " of " + strconv.Itoa(best.prof.n) +
-					" values look like " + k.describe(region)
+				why += "; but only " + best.prof.ofN(k) + " values look like " + k.describe(region)
 			}
 		}
 		var fallback []*column
@@ -279,7 +278,7 @@ func (g *guessed) claimByValues(cols []*column, region string) {
 		if best == nil || best.prof.share(k) < maybeShare {
 			continue
 		}
-		why := "values look like " + k.describe(region) + " " + best.prof.fits(k)
+		why := "values look like " + k.describe(region) + " (" + best.prof.ofN(k) + ")"
 		p := &best.prof
 		sure := p.n >= minSure && p.share(k) >= sureShare
 		switch k {

@@ -396,7 +396,7 @@ func TestGuessFromValues(t *testing.T) {
 	}{
 		{"a generic header the values contradict", []string{"Date"}, [][]string{{"soon"}, {"later"}, {"never"}}, nil, nil},
 		{"a generic header the values half support", []string{"Date"}, [][]string{{"6/3/2021"}, {"later"}, {"7/4/2021"}},
-			nil, []string{"timestamp: {column: Date, formats: [M/d/yyyy], timezone: UTC} # from header \"Date\"; (2 of 3) values look like dates"}},
+			nil, []string{"timestamp: {column: Date, formats: [M/d/yyyy], timezone: UTC} # from header \"Date\"; 2 of 3 values look like dates"}},
 		{"phones without formatting could be ids", []string{"Col"}, [][]string{{"2065550100"}, {"2065550101"}, {"3125550105"}},
 			nil, []string{"phone: {column: Col, region: US} # values look like US phone numbers (3 of 3)"}},
 		{"formatted phones", []string{"Col"}, [][]string{{"(206) 555-0100"}, {"206-555-0101"}, {"+1 312 555 0105"}},

@@ -100,7 +100,6 @@ const (
 
 // profile counts what a column's sample values look like.
 type profile struct {
-	rows int // sample rows, empty cells included
 	n    int // non-empty values looked at
 	hits [numKinds]int
 	// Evidence that separates real phones, ZIPs and states from other
@@ -120,14 +119,14 @@ func (p *profile) share(k valueKind) float64 {
 	return float64(p.hits[k]) / float64(p.n)
 }
 
-// fits says how many of how many values fit k: "(98 of 100)".
-func (p *profile) fits(k valueKind) string {
-	return "(" + strconv.Itoa(p.hits[k]) + " of " + strconv.Itoa(p.n) + ")"
+// ofN says how many of how many values fit k: "98 of 100".
+func (p *profile) ofN(k valueKind) string {
+	return strconv.Itoa(p.hits[k]) + " of " + strconv.Itoa(p.n)
 }
 
 // profileColumn looks at a column's sample values.
-func profileColumn(values []string, rows int, region string, dates *dateMatcher) profile {
-	p := profile{rows: rows}
+func profileColumn(values []string, region string, dates *dateMatcher) profile {
+	var p profile
 	seen := map[string]bool{}
 	for _, v := range values {
 		if p.n == maxProfiled {
