@@ -78,19 +78,20 @@ func plainNumber(s string) (string, numForm) {
 	if i != len(s) || !dot && !sci || exp > 40 || exp < -40 {
 		return s, numAsIs
 	}
-	if !sci { // the pandas case, without allocating
+	if !sci { // the pandas case; the integer part is kept as written (02134.0 keeps its zero)
 		switch fractionNoise(s[fracStart:fracEnd]) {
 		case 0:
-			return trimZeros(s[:intEnd]), numIntegral
-		case -1:
-			return s, numAsIs
+			return s[:intEnd], numIntegral
+		case 1:
+			return increment(s[:intEnd]), numIntegral
 		}
+		return s, numAsIs
 	}
-	// digits is the mantissa without its point; point is where the point
-	// falls in it once the exponent is applied.
+	// Scientific notation. digits is the mantissa without its point; point
+	// is where the point falls in it once the exponent is applied.
 	digits := s[:intEnd] + s[fracStart:fracEnd]
 	point := intEnd + exp
-	if sci && point > len(digits) && significant(digits) <= maxSpreadsheetDigits {
+	if point > len(digits) && significant(digits) <= maxSpreadsheetDigits {
 		return s, numLost
 	}
 	var intPart, frac string
@@ -109,11 +110,7 @@ func plainNumber(s string) (string, numForm) {
 	default:
 		return s, numAsIs
 	}
-	intPart = trimZeros(intPart)
-	if sci {
-		return intPart, numScientific
-	}
-	return intPart, numIntegral
+	return trimZeros(intPart), numScientific
 }
 
 // fractionNoise reads the digits after a decimal point: 0 when the

@@ -25,6 +25,7 @@ func TestPlainNumber(t *testing.T) {
 		{"zero", "0.0", "0", numIntegral},
 		{"digits only", "2065550100", "2065550100", numAsIs},
 		{"leading zeros kept when not a float", "02134", "02134", numAsIs},
+		{"leading zero of a float kept", "02134.0", "02134", numIntegral},
 		{"formatted phone with dots", "206.555.0100", "206.555.0100", numAsIs},
 		{"plus sign", "+12065550100.0", "+12065550100.0", numAsIs},
 		{"trailing dot", "2065550100.", "2065550100", numIntegral},
