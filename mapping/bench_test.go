@@ -50,6 +50,61 @@ func BenchmarkMap(b *testing.B) {
 	}
 }
 
+// BenchmarkMapExporterValues maps rows as exporters write them: pandas
+// floats, a spreadsheet error, an invalid optional value that is dropped.
+// They take the slower paths (and allocate their messages).
+func BenchmarkMapExporterValues(b *testing.B) {
+	m, clean := benchMapper(b)
+	rows := map[string][]string{
+		"pandas floats": func() []string {
+			r := append([]string(nil), clean...)
+			r[3], r[7] = "2065550100.0", "2134.0"
+			return r
+		}(),
+		"spreadsheet error": func() []string {
+			r := append([]string(nil), clean...)
+			r[4] = "#N/A"
+			return r
+		}(),
+		"dropped email": func() []string {
+			r := append([]string(nil), clean...)
+			r[4] = "ann.lee@"
+			return r
+		}(),
+	}
+	for name, cells := range rows {
+		b.Run(name, func(b *testing.B) {
+			if r := m.Map(cells); !r.Valid() {
+				b.Fatal(r.Message())
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Map(cells)
+			}
+		})
+	}
+}
+
+// BenchmarkGuess runs mapping init's guess on 1000 rows of a 16-column
+// export, as the CLI samples it.
+func BenchmarkGuess(b *testing.B) {
+	header := []string{"Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number", "Street Address",
+		"City", "State/Region", "Postal Code", "Create Date", "Lifecycle Stage", "Original Source", "Notes", "Field 15", "Field 16"}
+	samples := make([][]string, 1000)
+	for i := range samples {
+		n := strconv.Itoa(1000 + i)
+		samples[i] = []string{"5123456" + n, "Ann", "Lee", "ann" + n + "@example.com", "+1 206-555-" + n, "", n + " Pine St",
+			"Seattle", "WA", "98" + n[1:], "2024-03-05 14:22", "Lead", "Organic Search", "note " + n, "203.0.113." + strconv.Itoa(i%250),
+			"6/23/2021"}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Guess(header, samples, GuessOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkPhone(b *testing.B) {
 	cases := []struct{ name, in, region string }{
 		{"fast/formatted", "+1 (206) 555-0100", "US"},

@@ -47,9 +47,6 @@ type BindOptions struct {
 	File string
 }
 
-// Name-length limits of the API.
-const maxNameRunes = 250
-
 // level is a compiled rule level.
 type level int
 
@@ -80,9 +77,11 @@ type Mapper struct {
 	kind       Kind
 	used       [wire.NumFields]bool
 	cols       [wire.NumFields]int // -1 for a constant
+	fallbacks  [wire.NumFields][]int
 	headers    [wire.NumFields]string
 	plans      [wire.NumFields]fieldPlan
 	required   [wire.NumFields]bool
+	drop       [wire.NumFields]bool // an invalid value is left out, not an error
 	account    boundValue
 	attrs      []boundAttr
 	location   level
@@ -98,8 +97,9 @@ type boundValue struct {
 }
 
 type boundAttr struct {
-	key string
-	col int
+	key    string
+	col    int
+	header string // the mapping's name for the column, for messages
 }
 
 // Bind resolves the mapping's columns against an input header. An exact
@@ -152,10 +152,17 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 		}
 		m.used[f] = true
 		m.plans[f] = fp
+		// Only a lead's optional fields may be dropped: an agent's fields are
+		// all required, and keys identify a lead, so a bad one must not
+		// silently become no key.
+		m.drop[f] = opts.Kind == KindLead && !m.required[f] && !fp.reject
 		m.cols[f] = -1
 		if fp.column != "" {
 			m.cols[f] = b.find(fp.column, "fields."+f.String())
 			m.headers[f] = fp.column
+			for _, col := range fp.fallback {
+				m.fallbacks[f] = append(m.fallbacks[f], b.find(col, "fields."+f.String()+".fallback"))
+			}
 		}
 	}
 	if p.account.set && opts.Kind != KindAgent {
@@ -166,7 +173,7 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 	}
 	if opts.Kind == KindLead {
 		for _, a := range p.attrs {
-			m.attrs = append(m.attrs, boundAttr{key: a.key, col: b.find(a.column, "attributes."+a.key)})
+			m.attrs = append(m.attrs, boundAttr{key: a.key, col: b.find(a.column, "attributes."+a.key), header: a.column})
 		}
 		m.location = ruleLevel(p.location, opts.SingleLead)
 		m.consent = ruleLevel(p.consent, opts.SingleLead)
@@ -254,171 +261,4 @@ func (b *binder) err(name string) error {
 		}
 	}
 	return e
-}
-
-// Result is one mapped row.
-type Result struct {
-	AccountID string
-	// Lead holds the mapped values. KindAgent fills FirstName, LastName,
-	// Phone and ExternalID; KindKeys fills Phone and ExternalID. A value that
-	// failed its transform is left as read, so reports show what was wrong.
-	Lead     wire.Lead
-	Errors   []string // every problem of the row; the row must not be sent
-	Warnings []string // sent anyway, but worth telling
-}
-
-// Valid reports whether the row has no errors.
-func (r *Result) Valid() bool { return len(r.Errors) == 0 }
-
-// Message joins errors then warnings with "; ", warnings prefixed
-// "warning: ". It is "" for a clean row.
-func (r *Result) Message() string {
-	if len(r.Errors) == 0 && len(r.Warnings) == 0 {
-		return ""
-	}
-	var sb strings.Builder
-	for _, e := range r.Errors {
-		if sb.Len() > 0 {
-			sb.WriteString("; ")
-		}
-		sb.WriteString(e)
-	}
-	for _, w := range r.Warnings {
-		if sb.Len() > 0 {
-			sb.WriteString("; ")
-		}
-		sb.WriteString("warning: ")
-		sb.WriteString(w)
-	}
-	return sb.String()
-}
-
-func (r *Result) addError(s string) { r.Errors = append(r.Errors, s) }
-func (r *Result) addWarn(s string)  { r.Warnings = append(r.Warnings, s) }
-
-// Map maps one row. cells may be shorter than the header (missing cells are
-// empty). It never fails: problems are in the Result.
-func (m *Mapper) Map(cells []string) Result {
-	var r Result
-	if m.account.used {
-		v := m.account.constant
-		if m.account.col >= 0 {
-			v = cell(cells, m.account.col)
-			if v != "" {
-				if a, ok := normalizeAccount(v); ok {
-					v = a
-				} else {
-					r.addError(accountProblem(v))
-				}
-			}
-		}
-		if v == "" && m.kind == KindLead {
-			r.addError("account id is required but column " + strconv.Quote(m.account.header) + " is empty")
-		}
-		r.AccountID = v
-	}
-	for f := wire.Field(0); f < wire.NumFields; f++ {
-		if !m.used[f] {
-			continue
-		}
-		var v string
-		if col := m.cols[f]; col < 0 {
-			v = m.plans[f].constant
-		} else if v = cell(cells, col); v != "" {
-			v = transform(f, &m.plans[f], v, &r)
-		}
-		if v == "" && m.required[f] {
-			r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " is empty")
-		}
-		r.Lead.Set(f, v)
-	}
-	if m.kind != KindLead {
-		return r
-	}
-	for _, a := range m.attrs {
-		if v := cell(cells, a.col); v != "" {
-			if r.Lead.Attributes == nil {
-				r.Lead.Attributes = make(map[string]string, len(m.attrs))
-			}
-			r.Lead.Attributes[a.key] = v
-		}
-	}
-	l := &r.Lead
-	if !(l.State != "" && l.City != "" || l.Zip != "") {
-		r.rule(m.location, "location: needs state and city, or zip")
-	}
-	if l.JornayaLeadID == "" && l.TrustedFormID == "" {
-		r.rule(m.consent, "consent: needs jornayaLeadId or trustedFormId")
-	}
-	r.Warnings = append(r.Warnings, m.constWarns...)
-	return r
-}
-
-func (r *Result) rule(l level, msg string) {
-	switch l {
-	case levelError:
-		r.addError(msg)
-	case levelWarn:
-		r.addWarn(msg)
-	}
-}
-
-// cell returns the cleaned cell i, "" when the row is shorter.
-func cell(cells []string, i int) string {
-	if i >= len(cells) {
-		return ""
-	}
-	return clean(cells[i])
-}
-
-// transform applies field f's transform to a non-empty cleaned value,
-// recording problems in r. On an error the value comes back as given.
-func transform(f wire.Field, fp *fieldPlan, v string, r *Result) string {
-	switch f {
-	case wire.FirstName, wire.LastName:
-		if tooLong(v, maxNameRunes) {
-			r.addError(f.String() + " is longer than " + strconv.Itoa(maxNameRunes) + " characters")
-		}
-	case wire.Phone:
-		p := normalizePhone(v, fp.region)
-		if !p.OK {
-			r.addError(phoneProblem(v, fp.region))
-			return v
-		}
-		if p.Extension != "" {
-			r.addWarn(extensionWarning(v, p.Extension))
-		}
-		if len(p.E164) > maxPhoneLen { // E.164 is at most 16; kept for the API's documented limit
-			r.addError("phone is longer than " + strconv.Itoa(maxPhoneLen) + " characters")
-		}
-		return p.E164
-	case wire.Timestamp:
-		out, ok := fp.dates.parse(v)
-		if !ok {
-			r.addError("timestamp " + strconv.Quote(v) + " does not match " + fp.dates.expect)
-			return v
-		}
-		return out
-	case wire.State:
-		code, ok := stateCode(v)
-		if !ok {
-			r.addWarn("state " + strconv.Quote(v) + " is not a US state, territory or USPS code; sent as given")
-			return v
-		}
-		return code
-	case wire.Email:
-		if !validEmail(v) {
-			r.addError("email " + strconv.Quote(v) + " is not a valid email address")
-		}
-	case wire.Zip:
-		out, res := normalizeZip(v)
-		switch res {
-		case zipPadded:
-			r.addWarn("zip " + strconv.Quote(v) + " has 4 digits, padded to " + strconv.Quote(out) + " (a spreadsheet probably dropped the leading zero)")
-		case zipBad:
-			r.addError("zip " + strconv.Quote(v) + " is not a 5-digit ZIP or ZIP+4 (12345-6789)")
-		}
-		return out
-	}
-	return v
 }

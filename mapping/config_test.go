@@ -3,7 +3,9 @@ package mapping
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,6 +55,12 @@ func TestParseGood(t *testing.T) {
 		{"anchors and aliases", "version: 1\nfields:\n  firstName: &n Name\n  lastName: *n\n", func(t *testing.T, c *Config) {
 			assert.Equal(t, "Name", c.Fields["lastName"].Column)
 		}},
+		{"header row", "version: 1\nsource: {header_row: 3, sheet: Leads}\n", func(t *testing.T, c *Config) {
+			assert.Equal(t, SourceConfig{Sheet: "Leads", HeaderRow: 3}, c.Source)
+		}},
+		{"invalid option", "version: 1\nfields:\n  email: {column: E, invalid: reject}\n", func(t *testing.T, c *Config) {
+			assert.Equal(t, FieldSpec{Column: "E", Invalid: InvalidReject}, c.Fields["email"])
+		}},
 		{"rules off", "version: 1\nrules: {location: off, consent: error}\n", func(t *testing.T, c *Config) {
 			assert.Equal(t, Rules{Location: RuleOff, Consent: RuleError}, c.Rules)
 		}},
@@ -96,6 +104,9 @@ func TestParseBad(t *testing.T) {
 		{"non-numeric account constant", "version: 1\naccount: {value: Acme}\n", []string{`account id "Acme" is not a number`}},
 		{"duplicate field", "version: 1\nfields:\n  city: A\n  city: B\n", []string{`"city" given twice`}},
 		{"list where a value belongs", "version: 1\nfields:\n  city: [A, B]\n", []string{"fields.city: expected a mapping"}},
+		{"header row zero", "version: 1\nsource: {header_row: 0}\n", []string{"line 2", `source.header_row: "0" is not a row number (1 is the first row of the sheet)`}},
+		{"header row not a number", "version: 1\nsource:\n  header_row: two\n", []string{"line 3", `source.header_row: "two" is not a row number`}},
+		{"unknown source key", "version: 1\nsource: {headerRow: 2}\n", []string{`unknown key "headerRow"`, "header_row"}},
 		{"every problem at once", "version: 3\nfields:\n  fristName: F\nrules: {consent: never}\n", []string{"version", "fristName", "never"}},
 	}
 	for _, tt := range tests {
@@ -107,6 +118,77 @@ func TestParseBad(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
+		})
+	}
+}
+
+func TestLoadRefusesLargeFiles(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		size    int
+		wantErr string // "" for a file that loads
+	}{
+		{"at the cap", MaxFileSize, ""},
+		{"one byte over", MaxFileSize + 1, "the file is 1.0 MiB, and a mapping file may be at most 1 MiB (1048576 bytes)"},
+		{"an input file by mistake", 3 << 20, "the file is 3.0 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// A valid mapping padded with a YAML comment to the size wanted.
+			body := "version: 1\nfields: {firstName: F}\n#"
+			data := []byte(body + strings.Repeat("x", tt.size-len(body)))
+			path := filepath.Join(dir, "m.yaml")
+			require.NoError(t, os.WriteFile(path, data, 0o600))
+			c, err := Load(path)
+			if tt.wantErr == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "F", c.Fields["firstName"].Column)
+				return
+			}
+			require.ErrorIs(t, err, ErrInvalidConfig)
+			assert.Contains(t, err.Error(), tt.wantErr)
+			assert.Contains(t, err.Error(), path)
+			_, err = Parse(data, "m.yaml")
+			require.ErrorIs(t, err, ErrInvalidConfig, "Parse refuses the same data")
+		})
+	}
+}
+
+func TestTooLargeFromAPipe(t *testing.T) {
+	err := tooLarge("/dev/stdin", -1)
+	require.ErrorIs(t, err, ErrInvalidConfig)
+	assert.Contains(t, err.Error(), "mapping /dev/stdin: invalid mapping: the file is larger than 1 MiB")
+}
+
+func TestByteSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1024: "1.0 KiB", 1536: "1.5 KiB", 300 << 20: "300.0 MiB", 5 << 30: "5.0 GiB"} {
+		t.Run(want, func(t *testing.T) { assert.Equal(t, want, byteSize(n)) })
+	}
+}
+
+func TestColumns(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+	}{
+		{"everything, once, in order", `version: 1
+account: {column: Shop}
+fields:
+  timestamp: {column: Date, formats: [excel]}
+  firstName: First
+  phone: {column: Phone, fallback: [Mobile, First]}
+  lastName: Last
+  sourceId: {value: web}
+  externalId: Shop
+attributes: {Z_KEY: Notes, A_KEY: Cart, B_KEY: Notes}
+`, []string{"Shop", "First", "Last", "Phone", "Mobile", "Date", "Cart", "Notes"}},
+		{"constant account", "version: 1\naccount: {value: 18}\nfields: {phone: P}\n", []string{"P"}},
+		{"nothing", "version: 1\n", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, mustParse(t, tt.yaml).Columns())
 		})
 	}
 }

@@ -40,6 +40,15 @@ func TestDateParser(t *testing.T) {
 		{"excel rounds to the second", []string{"excel"}, "", "44370.9999999", "06-24-2021 00:00:00"},
 		{"excel serial 1", []string{"excel"}, "", "1", "01-01-1900 00:00:00"},
 		{"excel after the phantom leap day", []string{"excel"}, "", "61", "03-01-1900 00:00:00"},
+		// The XLSX reader's layout is always accepted, as wall time.
+		{"reader layout with no formats", nil, "", "2021-06-23T22:55:23", "06-23-2021 22:55:23"},
+		{"reader layout whatever the formats", []string{"d/M/yyyy", "excel"}, "", "2021-06-23T22:55:23", "06-23-2021 22:55:23"},
+		{"reader layout is not shifted by timezone", []string{"M/d/yyyy"}, "Asia/Tokyo", "2021-06-23T00:05:00", "06-23-2021 00:05:00"},
+		{"reader layout listed by the user too", []string{"yyyy-MM-dd'T'HH:mm:ss"}, "", "2024-02-29T12:00:00", "02-29-2024 12:00:00"},
+		{"reader layout: day and month are not swapped", []string{"M/d/yyyy"}, "", "2021-23-06T22:55:23", ""},
+		{"reader layout with a zone needs iso8601", []string{"M/d/yyyy"}, "", "2021-06-23T22:55:23Z", ""},
+		{"reader layout with a fraction", []string{"M/d/yyyy"}, "", "2021-06-23T22:55:23.120", ""},
+		{"reader layout without seconds", []string{"M/d/yyyy"}, "", "2021-06-23T22:55", ""},
 		// Rejections.
 		{"month 13", []string{"yyyy-MM-dd"}, "", "2021-13-45", ""},
 		{"day-first not guessed", []string{"M/d/yyyy"}, "", "23/6/2021", ""},
@@ -49,7 +58,8 @@ func TestDateParser(t *testing.T) {
 		{"hour 24", nil, "", "06-23-2021 24:00:00", ""},
 		{"trailing text", nil, "", "06-23-2021 22:55:23 UTC", ""},
 		{"MM needs two digits", nil, "", "6-23-2021 22:55:23", ""},
-		{"iso without offset", []string{"iso8601"}, "", "2021-06-23T22:55:23", ""},
+		{"iso without offset reads as the XLSX reader's wall time", []string{"iso8601"}, "America/New_York", "2021-06-23T22:55:23", "06-23-2021 22:55:23"},
+		{"iso with fraction and no offset", []string{"iso8601"}, "", "2021-06-23T22:55:23.5", ""},
 		{"excel phantom 29 Feb 1900", []string{"excel"}, "", "60", ""},
 		{"excel not a number", []string{"excel"}, "", "44370x", ""},
 		{"excel zero", []string{"excel"}, "", "0", ""},
@@ -76,6 +86,7 @@ func TestDateParserExpect(t *testing.T) {
 		{"none listed", nil, "MM-dd-yyyy HH:mm:ss"},
 		{"API listed first", []string{"MM-dd-yyyy HH:mm:ss", "M/d/yyyy H:mm"}, "MM-dd-yyyy HH:mm:ss or M/d/yyyy H:mm"},
 		{"API added last", []string{"M/d/yyyy H:mm", "excel"}, "M/d/yyyy H:mm, excel or MM-dd-yyyy HH:mm:ss"},
+		{"reader layout named when the user lists it", []string{"yyyy-MM-dd'T'HH:mm:ss"}, "yyyy-MM-dd'T'HH:mm:ss or MM-dd-yyyy HH:mm:ss"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

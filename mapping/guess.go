@@ -17,16 +17,27 @@ import (
 type GuessOptions struct {
 	Region   string // phone default region; default US
 	Timezone string // timezone of the input's dates; default UTC
+	// Sheet is the XLSX sheet the samples came from, written as
+	// source.sheet so that the import reads the same one; "" writes none.
+	Sheet string
+	// HeaderRow is the row (1-based) the header was found on, written as
+	// source.header_row when it is not row 1; 0 means row 1.
+	HeaderRow int
 }
 
 // Guess writes a mapping file (YAML) for an input from its header and a few
-// sample rows, for `mapping init`. Headers are matched to API fields exactly,
-// ignoring case, spaces, underscores and punctuation, and through common
-// synonyms; the rest become attributes with UPPER_SNAKE keys. The timestamp
-// column's format is guessed from the samples; when they fit both a
-// month-first and a day-first format, a comment says so and which was chosen
-// (month first for region US and CA, day first elsewhere). The output is
-// accepted by Load unchanged; comments point at anything left to decide.
+// sample rows, for `mapping init`. Headers are matched through the headers
+// that HubSpot, Salesforce, Zoho, Pipedrive, Dynamics 365, Marketo,
+// Mailchimp, Facebook Lead Ads and Google Forms write, and German, Spanish,
+// French and Portuguese ones, ignoring case, accents, spaces and
+// punctuation; columns whose header says nothing are recognised by their
+// values (dates, phones, emails, ZIPs, US states, IP addresses, Jornaya and
+// TrustedForm ids). Every guess carries a comment saying why; a guess that
+// could be wrong is written commented out. The rest become attributes with
+// UPPER_SNAKE keys. The timestamp column's format is guessed from the
+// samples; when they fit both a month-first and a day-first format, a
+// comment says so and which was chosen (month first for region US and CA,
+// day first elsewhere). The output is accepted by Load unchanged.
 func Guess(header []string, samples [][]string, opts GuessOptions) ([]byte, error) {
 	region := strings.ToUpper(strings.TrimSpace(opts.Region))
 	if region == "" {
@@ -42,23 +53,31 @@ func Guess(header []string, samples [][]string, opts GuessOptions) ([]byte, erro
 	if _, err := time.LoadLocation(tz); err != nil {
 		return nil, fmt.Errorf("%w: unknown timezone %q: %w", ErrInvalidConfig, tz, err)
 	}
+	if opts.HeaderRow < 0 {
+		return nil, fmt.Errorf("%w: header row %d: rows are numbered from 1", ErrInvalidConfig, opts.HeaderRow)
+	}
 
-	g := guessColumns(header, samples)
-
+	g := guessColumns(header, samples, region)
+	w := &guessWriter{header: header, samples: samples, region: region, tz: tz}
 	doc := &yaml.Node{Kind: yaml.MappingNode}
-	add := func(key string, v *yaml.Node, comment string) *yaml.Node {
+	add := func(key string, v *yaml.Node, comment string) {
 		k := str(key)
 		k.HeadComment = comment
 		doc.Content = append(doc.Content, k, v)
-		return k
+	}
+	intro := "Guessed by `xonvo-import mapping init` from the header and " + strconv.Itoa(len(samples)) + " sample rows"
+	if g.exporter != "" {
+		intro += "\nof what looks like a " + g.exporter + " export"
 	}
 	add("version", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "1"},
-		"Guessed by `xonvo-import mapping init` from the header and "+strconv.Itoa(len(samples))+
-			" sample rows.\nCheck every line before importing; formats are in CONTRACT.md.")
+		intro+".\nEach guess says why; check every line before importing (docs/mapping.md\ndescribes the format). Lines left commented out are guesses too unsure to make.")
 
+	if src := sourceNode(opts); src != nil {
+		add("source", src, "")
+	}
 	var notes []string
-	if g.account >= 0 {
-		add("account", mapping("column", str(header[g.account])), "")
+	if g.account.col >= 0 {
+		add("account", mapping("column", str(header[g.account.col])), g.account.why)
 	} else {
 		notes = append(notes, `no account column found: add account: {column: <header>} or account: {value: "<id>"}`)
 	}
@@ -66,37 +85,54 @@ func Guess(header []string, samples [][]string, opts GuessOptions) ([]byte, erro
 	fields := &yaml.Node{Kind: yaml.MappingNode}
 	var missing []string
 	for f := wire.Field(0); f < wire.NumFields; f++ {
-		col := g.fields[f]
-		if col < 0 {
-			switch f {
-			case wire.FirstName, wire.LastName, wire.Phone, wire.Timestamp:
+		p := g.fields[f]
+		if p.col < 0 {
+			if alwaysRequired(f) {
 				missing = append(missing, f.String())
 			}
 			continue
 		}
-		k := str(f.String())
-		var v *yaml.Node
-		switch f {
-		case wire.Phone:
-			v = mapping("column", str(header[col]), "region", str(region))
-		case wire.Timestamp:
-			formats, comment := guessDateFormat(columnValues(samples, col), region)
+		v, comment := w.fieldValue(f, p.col, false)
+		if len(p.fallback) > 0 {
 			seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
-			for _, f := range formats {
-				seq.Content = append(seq.Content, str(f))
+			for _, c := range p.fallback {
+				seq.Content = append(seq.Content, str(header[c]))
 			}
-			v = mapping("column", str(header[col]), "formats", seq, "timezone", str(tz))
-			k.HeadComment = comment
-		default:
-			v = str(header[col])
+			if v.Kind == yaml.ScalarNode {
+				v = mapping("column", v)
+			}
+			v.Content = append(v.Content, str("fallback"), seq)
 		}
+		k := str(f.String())
+		k.HeadComment = joinLines(p.why, comment)
 		fields.Content = append(fields.Content, k, v)
 	}
 	if len(missing) > 0 {
-		notes = append(notes, "required but not found in the header: "+strings.Join(missing, ", ")+"; map them before importing")
+		notes = append(notes, "required but not found: "+strings.Join(missing, ", ")+"; map them before importing")
 	}
+	notes = append(notes, g.notes...)
 	if len(g.skipped) > 0 {
 		notes = append(notes, "not mapped: "+strings.Join(g.skipped, "; "))
+	}
+	var unsure []string
+	for _, s := range g.unsure {
+		line, err := w.suggestion(s)
+		if err != nil {
+			return nil, err
+		}
+		if s.target == targetAccount {
+			notes = append(notes, line)
+		} else {
+			unsure = append(unsure, line)
+		}
+	}
+	if len(unsure) > 0 {
+		unsure = append([]string{"unsure, so left out (uncomment if right):"}, unsure...)
+		if n := len(fields.Content); n > 0 {
+			fields.Content[n-1].FootComment = strings.Join(unsure, "\n")
+		} else {
+			notes = append(notes, unsure...)
+		}
 	}
 	if len(fields.Content) == 0 {
 		fields.Style = yaml.FlowStyle
@@ -114,17 +150,98 @@ func Guess(header []string, samples [][]string, opts GuessOptions) ([]byte, erro
 	rules.Content[1].LineComment = "state and city, or zip"
 	rules.Content[3].LineComment = "jornayaLeadId or trustedFormId"
 	add("rules", rules, "error | warn | off")
+	return encodeYAML(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}})
+}
 
+// sourceNode is the source: block for the options, nil when there is
+// nothing to say.
+func sourceNode(opts GuessOptions) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	if opts.Sheet != "" {
+		n.Content = append(n.Content, str("sheet"), str(opts.Sheet))
+	}
+	if opts.HeaderRow > 1 {
+		n.Content = append(n.Content, str("header_row"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.Itoa(opts.HeaderRow)})
+	}
+	if len(n.Content) == 0 {
+		return nil
+	}
+	return n
+}
+
+// guessWriter writes the YAML of single guesses.
+type guessWriter struct {
+	header     []string
+	samples    [][]string
+	region, tz string
+}
+
+// fieldValue is the YAML value mapping field f to column col, and a comment
+// about it (the date formats' doubts). flow writes objects on one line.
+func (w *guessWriter) fieldValue(f wire.Field, col int, flow bool) (*yaml.Node, string) {
+	h := str(w.header[col])
+	var v *yaml.Node
+	var comment string
+	switch f {
+	case wire.Phone:
+		v = mapping("column", h, "region", str(w.region))
+	case wire.Timestamp:
+		var formats []string
+		formats, comment = guessDateFormat(columnValues(w.samples, col), w.region)
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
+		for _, f := range formats {
+			seq.Content = append(seq.Content, str(f))
+		}
+		v = mapping("column", h, "formats", seq, "timezone", str(w.tz))
+	default:
+		return h, ""
+	}
+	if flow {
+		v.Style = yaml.FlowStyle
+	}
+	return v, comment
+}
+
+// suggestion writes an unsure guess as the YAML line it would be, with
+// its reason as a comment, ready to be uncommented.
+func (w *guessWriter) suggestion(s suggestion) (string, error) {
+	var v *yaml.Node
+	if s.target == targetAccount {
+		v = mapping("column", str(w.header[s.col]))
+		v.Style = yaml.FlowStyle
+	} else {
+		f, _ := wire.FieldByName(s.target)
+		v, _ = w.fieldValue(f, s.col, true)
+	}
+	out, err := encodeYAML(mapping(s.target, v))
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)) + " # " + s.why, nil
+}
+
+func encodeYAML(n *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{doc}}); err != nil {
+	if err := enc.Encode(n); err != nil {
 		return nil, fmt.Errorf("write mapping: %w", err)
 	}
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("write mapping: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// joinLines joins the non-empty parts with newlines.
+func joinLines(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // str is a string scalar; the explicit tag makes the encoder quote values
@@ -142,181 +259,16 @@ func mapping(kv ...any) *yaml.Node {
 	return n
 }
 
+// columnValues returns column col's non-empty cleaned sample values,
+// without spreadsheet errors.
 func columnValues(samples [][]string, col int) []string {
 	var out []string
 	for _, row := range samples {
-		if v := cell(row, col); v != "" {
+		if v := cell(row, col); v != "" && !isSheetError(v) {
 			out = append(out, v)
 		}
 	}
 	return out
-}
-
-// guessed is the outcome of matching a header.
-type guessed struct {
-	account int
-	fields  [wire.NumFields]int
-	attrs   []boundAttr
-	skipped []string
-}
-
-// guessColumns assigns columns to the account, fields and attributes. Strong
-// synonyms claim first (in header order); weak ones ("ID", "Date") only take
-// what is still free, so "Created At" beats "Date" wherever they stand.
-func guessColumns(header []string, samples [][]string) guessed {
-	g := guessed{account: -1}
-	for i := range g.fields {
-		g.fields[i] = -1
-	}
-	claimed := make([]bool, len(header))
-	count := map[string]int{}
-	for _, h := range header {
-		count[h]++
-	}
-	for i, h := range header {
-		switch {
-		case strings.TrimSpace(h) == "":
-			g.skipped = append(g.skipped, "column "+strconv.Itoa(i+1)+" has no header")
-			claimed[i] = true
-		case count[h] > 1:
-			g.skipped = append(g.skipped, strconv.Quote(h)+" appears more than once")
-			count[h] = -1 // said once; later copies are skipped quietly
-			claimed[i] = true
-		case count[h] == -1:
-			claimed[i] = true
-		}
-	}
-	for _, weak := range []bool{false, true} {
-		for i, h := range header {
-			if claimed[i] {
-				continue
-			}
-			target, isWeak := synonym(h, columnValues(samples, i))
-			if target == "" || isWeak != weak {
-				continue
-			}
-			if target == "account" {
-				if g.account < 0 {
-					g.account, claimed[i] = i, true
-				}
-				continue
-			}
-			f, _ := wire.FieldByName(target)
-			if g.fields[f] < 0 {
-				g.fields[f], claimed[i] = i, true
-			}
-		}
-	}
-	used := map[string]bool{}
-	for i, h := range header {
-		if claimed[i] {
-			continue
-		}
-		key := upperSnake(h)
-		if key == "" {
-			key = "COLUMN_" + strconv.Itoa(i+1)
-		}
-		for n := 2; used[key]; n++ {
-			key = upperSnake(h) + "_" + strconv.Itoa(n)
-		}
-		used[key] = true
-		g.attrs = append(g.attrs, boundAttr{key: key, col: i})
-	}
-	return g
-}
-
-// normHeader lower-cases and keeps only letters and digits:
-// "E-mail Address" -> "emailaddress".
-func normHeader(h string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(h) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-// synonym returns the API field (or "account") a header stands for, and
-// whether the match is weak. "LeadiD" (Jornaya's product, spelled so) and a
-// "Lead ID" column holding UUIDs are Jornaya ids; another "Lead ID" is the
-// caller's external id.
-func synonym(h string, values []string) (target string, weak bool) {
-	n := normHeader(h)
-	if n == "leadid" {
-		if strings.TrimSpace(h) == "LeadiD" || allUUID(values) {
-			return "jornayaLeadId", false
-		}
-		return "externalId", false
-	}
-	switch n {
-	case "firstname", "first", "fname", "givenname", "forename":
-		return "firstName", false
-	case "lastname", "last", "lname", "surname", "familyname":
-		return "lastName", false
-	case "phone", "phonenumber", "phoneno", "mobile", "mobilephone", "mobilenumber", "cell", "cellphone",
-		"cellnumber", "tel", "telephone", "telephonenumber", "primaryphone", "phone1":
-		return "phone", false
-	case "email", "emailaddress", "mail":
-		return "email", false
-	case "state", "stateprovince", "province", "statecode", "stateabbr":
-		return "state", false
-	case "city", "town":
-		return "city", false
-	case "zip", "zipcode", "postalcode", "postcode", "postal", "zip5":
-		return "zip", false
-	case "timestamp", "leaddate", "createdat", "created", "datecreated", "createddate", "dateadded",
-		"signupdate", "optindate", "leadtimestamp":
-		return "timestamp", false
-	case "date", "datetime", "time":
-		return "timestamp", true
-	case "ip", "ipaddress", "ipaddr", "ipv4":
-		return "ipAddress", false
-	case "source", "sourceid", "leadsource":
-		return "sourceId", false
-	case "jornaya", "jornayaleadid", "jornayaid", "leadidtoken", "universalleadid":
-		return "jornayaLeadId", false
-	case "trustedform", "trustedformid", "trustedformurl", "trustedformcert", "trustedformcerturl",
-		"xxtrustedformcerturl":
-		return "trustedFormId", false
-	case "street", "address", "streetaddress", "address1", "addressline1", "street1":
-		return "street", false
-	case "agent", "agentid", "agentexternalid":
-		return "agentExternalId", false
-	case "externalid", "customerid", "crmid", "recordid":
-		return "externalId", false
-	case "id":
-		return "externalId", true
-	case "accountid", "account", "shopid", "accountnumber":
-		return "account", false
-	}
-	return "", false
-}
-
-// allUUID reports whether there are values and all look like 8-4-4-4-12 hex.
-func allUUID(values []string) bool {
-	if len(values) == 0 {
-		return false
-	}
-	for _, v := range values {
-		if len(v) != 36 {
-			return false
-		}
-		for i := 0; i < len(v); i++ {
-			c := v[i]
-			switch i {
-			case 8, 13, 18, 23:
-				if c != '-' {
-					return false
-				}
-			default:
-				if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-					return false
-				}
-			}
-		}
-	}
-	return true
 }
 
 // upperSnake makes an attribute key: "Cart URL" -> "CART_URL".
@@ -337,162 +289,3 @@ func upperSnake(h string) string {
 	}
 	return b.String()
 }
-
-// dateCandidates lists the formats mapping init tries, most specific first.
-// Day-first and month-first variants of one shape sit side by side so that an
-// ambiguity can be spotted.
-func dateCandidates() []string {
-	out := []string{wire.TimestampFormat, FormatISO8601}
-	times := []string{"", " H:mm", " H:mm:ss", " h:mm a", " h:mm:ss a"}
-	for _, sep := range []string{"/", "-", "."} {
-		for _, y := range []string{"yyyy", "yy"} {
-			for _, t := range times {
-				out = append(out, "M"+sep+"d"+sep+y+t, "d"+sep+"M"+sep+y+t)
-			}
-		}
-		for _, t := range times {
-			out = append(out, "yyyy"+sep+"M"+sep+"d"+t)
-		}
-	}
-	for _, t := range []string{"'T'HH:mm:ss", "'T'HH:mm:ss.SSS", " HH:mm:ss.SSS"} {
-		out = append(out, "yyyy-MM-dd"+t)
-	}
-	out = append(out, "yyyyMMdd", "MMM d, yyyy", "MMM d, yyyy h:mm a", "d MMM yyyy", "d MMM yyyy HH:mm", "MMMM d, yyyy", FormatExcel)
-	return out
-}
-
-// guessDateFormat picks the formats for the timestamp column and a comment
-// explaining anything uncertain.
-func guessDateFormat(values []string, region string) ([]string, string) {
-	if len(values) == 0 {
-		return []string{wire.TimestampFormat}, "no sample dates to guess from: list the column's formats"
-	}
-	compiled := map[string]*dateParser{}
-	matches := func(f string, v string) bool {
-		p, ok := compiled[f]
-		if !ok {
-			df, err := compileDateFormat(f)
-			if err != nil {
-				return false // the candidates are ours; a bad one is skipped, not fatal
-			}
-			p = &dateParser{formats: []dateFormat{df}, loc: time.UTC}
-			compiled[f] = p
-		}
-		_, ok = p.parse(v)
-		return ok
-	}
-	var full []string
-	for _, f := range dateCandidates() {
-		hits := 0
-		for _, v := range values {
-			if matches(f, v) {
-				hits++
-			}
-		}
-		if hits == len(values) {
-			full = append(full, f)
-		}
-	}
-	if len(full) == 0 {
-		return coverDates(values, region, matches)
-	}
-	chosen := full[0]
-	if swapped := swapDayMonth(chosen); swapped != chosen && contains(full, swapped) {
-		monthFirst, dayFirst := chosen, swapped
-		if strings.HasPrefix(chosen, "d") {
-			monthFirst, dayFirst = swapped, chosen
-		}
-		chosen = dayFirst
-		why := "day first, region " + region
-		if region == "US" || region == "CA" {
-			chosen, why = monthFirst, "month first, region "+region
-		}
-		return []string{chosen}, "ambiguous: every sample fits both " + monthFirst + " and " + dayFirst +
-			"; chose " + chosen + " (" + why + "). Check it."
-	}
-	return []string{chosen}, ""
-}
-
-// maxGuessedFormats bounds how many formats a guess lists for one column.
-const maxGuessedFormats = 4
-
-// coverDates handles a column whose samples no single format fits (an
-// export that mixes two date styles): it picks, greedily, the format that
-// fits most of the samples not yet covered, up to maxGuessedFormats.
-func coverDates(values []string, region string, matches func(f, v string) bool) ([]string, string) {
-	left := values
-	var chosen, notes []string
-	for len(left) > 0 && len(chosen) < maxGuessedFormats {
-		best, bestHits := "", 0
-		for _, f := range dateCandidates() {
-			hits := 0
-			for _, v := range left {
-				if matches(f, v) {
-					hits++
-				}
-			}
-			if hits > bestHits {
-				best, bestHits = f, hits
-			}
-		}
-		if best == "" {
-			break
-		}
-		if swapped := swapDayMonth(best); swapped != best {
-			same := true
-			for _, v := range left {
-				if matches(best, v) != matches(swapped, v) {
-					same = false
-					break
-				}
-			}
-			if same {
-				monthFirst, dayFirst := best, swapped
-				if strings.HasPrefix(best, "d") {
-					monthFirst, dayFirst = swapped, best
-				}
-				best = dayFirst
-				if region == "US" || region == "CA" {
-					best = monthFirst
-				}
-				notes = append(notes, "ambiguous: "+monthFirst+" or "+dayFirst+"; chose "+best+" for region "+region)
-			}
-		}
-		chosen = append(chosen, best)
-		var rest []string
-		for _, v := range left {
-			if !matches(best, v) {
-				rest = append(rest, v)
-			}
-		}
-		left = rest
-	}
-	if len(chosen) == 0 {
-		return []string{wire.TimestampFormat}, "no known format matched samples such as " + strconv.Quote(values[0]) + ": list the column's formats"
-	}
-	note := "samples mix " + strconv.Itoa(len(chosen)) + " date formats"
-	if len(left) > 0 {
-		note = strconv.Itoa(len(left)) + " of " + strconv.Itoa(len(values)) + " sample dates matched none of the formats (e.g. " +
-			strconv.Quote(left[0]) + "): check them"
-	}
-	if len(notes) > 0 {
-		note += "; " + strings.Join(notes, "; ")
-	}
-	return chosen, note + ". Check it."
-}
-
-// swapDayMonth turns M/d/... into d/M/... and back.
-func swapDayMonth(f string) string {
-	if len(f) < 3 || (len(f) > 3 && isLetter(f[3])) || isLetter(f[1]) {
-		return f
-	}
-	switch {
-	case f[0] == 'M' && f[2] == 'd':
-		return "d" + f[1:2] + "M" + f[3:]
-	case f[0] == 'd' && f[2] == 'M':
-		return "M" + f[1:2] + "d" + f[3:]
-	}
-	return f
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

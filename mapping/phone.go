@@ -127,14 +127,15 @@ func libraryPhone(s, region string) phoneResult {
 	}
 }
 
-// phoneProblem is the message for a phone normalizePhone refused.
-func phoneProblem(raw, region string) string {
-	return "phone " + strconv.Quote(raw) + " is not a possible phone number (region " + region + ")"
+// phoneProblem is the message for a phone normalizePhone refused; column
+// is "" for a constant.
+func phoneProblem(raw, column, region string) string {
+	return "phone " + strconv.Quote(raw) + inColumn(column) + " is not a possible phone number (region " + region + ")"
 }
 
 // extensionWarning is the message for an extension that was dropped.
-func extensionWarning(raw, ext string) string {
-	return "phone " + strconv.Quote(raw) + ": extension " + ext + " dropped (the API takes no extensions)"
+func extensionWarning(raw, column, ext string) string {
+	return "phone " + strconv.Quote(raw) + inColumn(column) + ": extension " + ext + " dropped (the API takes no extensions)"
 }
 
 // validRegion reports whether libphonenumber knows region (upper-case CLDR).

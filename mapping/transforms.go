@@ -2,6 +2,7 @@ package mapping
 
 import (
 	"net/mail"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -50,9 +51,19 @@ func normalizeAccount(s string) (string, bool) {
 	return s, true
 }
 
-// accountProblem is the message for an account id normalizeAccount refused.
-func accountProblem(raw string) string {
-	return "account id " + strconv.Quote(raw) + " is not a number"
+// accountProblem is the message for an account id normalizeAccount refused;
+// column is "" for a constant.
+func accountProblem(raw, column string) string {
+	return accountValue(raw, column) + " is not a number"
+}
+
+// accountValue names an account id and its column for messages.
+func accountValue(raw, column string) string {
+	s := "account id " + strconv.Quote(raw)
+	if column != "" {
+		s += " in column " + strconv.Quote(column)
+	}
+	return s
 }
 
 // validEmail reports whether s is an email address as net/mail reads it,
@@ -128,12 +139,17 @@ type zipResult int
 
 const (
 	zipOK     zipResult = iota
-	zipPadded           // four digits: a spreadsheet dropped the leading zero
+	zipPadded           // three or four digits: a spreadsheet dropped leading zeros
 	zipBad
 )
 
+// lowestZip is the smallest ZIP in use (Holtsville, NY): a 3-digit value
+// below it cannot be a ZIP that lost its zeros.
+const lowestZip = "501"
+
 // normalizeZip accepts a 5-digit ZIP or ZIP+4, keeping leading zeros, and
-// pads a 4-digit value that lost its zero to a spreadsheet.
+// pads a 4-digit value, or a 3-digit one from 501 up (Puerto Rico's 006xx,
+// 007xx, New York's 00501), that lost its zeros to a spreadsheet.
 func normalizeZip(s string) (string, zipResult) {
 	switch len(s) {
 	case 5:
@@ -148,8 +164,41 @@ func normalizeZip(s string) (string, zipResult) {
 		if allDigits(s) {
 			return "0" + s, zipPadded
 		}
+	case 3:
+		if allDigits(s) && s >= lowestZip {
+			return "00" + s, zipPadded
+		}
 	}
 	return s, zipBad
+}
+
+// hasLetter reports whether s has a letter (any non-ASCII byte counts, so
+// "Zürich" and "東京" do): a city or state without one ("-", "0", "98101")
+// is a placeholder or a value from the wrong column.
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// hasAlnum reports whether s has a letter or a digit: a street needs one.
+func hasAlnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || isAlnum(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// validIP reports whether s is an IPv4 or IPv6 address without a zone or
+// port; netip parses without allocating.
+func validIP(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Zone() == ""
 }
 
 func allDigits(s string) bool {
