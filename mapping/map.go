@@ -108,7 +108,7 @@ func (m *Mapper) Map(cells []string) Result {
 		if v == "" && m.required[f] {
 			r.addError(m.requiredEmpty(f))
 		}
-		setField(&r.Lead, f, v)
+		r.Lead.Set(f, v)
 	}
 	if m.kind != KindLead {
 		return r
@@ -140,7 +140,7 @@ func (m *Mapper) Map(cells []string) Result {
 	for _, d := range drops {
 		if needed&(1<<d.field) != 0 {
 			r.addError(d.problem)
-			setField(l, d.field, d.raw)
+			l.Set(d.field, d.raw)
 		} else {
 			r.addWarn(d.problem + "; left out")
 		}
@@ -244,43 +244,4 @@ func cell(cells []string, i int) string {
 // column whose value may be missing.
 func sheetErrorWarning(column, v string) string {
 	return "column " + strconv.Quote(column) + " holds " + v + " (a spreadsheet error); treated as empty"
-}
-
-// setField stores v in field f of l. wire.(*Lead).Set does the same through
-// a table of functions, and calling through a function value makes the
-// compiler move the Result to the heap: 320 bytes a row. The switch keeps it
-// on the stack; TestSetFieldMatchesWire holds it to the wire package.
-func setField(l *wire.Lead, f wire.Field, v string) {
-	switch f {
-	case wire.FirstName:
-		l.FirstName = v
-	case wire.LastName:
-		l.LastName = v
-	case wire.Phone:
-		l.Phone = v
-	case wire.State:
-		l.State = v
-	case wire.City:
-		l.City = v
-	case wire.Zip:
-		l.Zip = v
-	case wire.Timestamp:
-		l.Timestamp = v
-	case wire.IPAddress:
-		l.IPAddress = v
-	case wire.SourceID:
-		l.SourceID = v
-	case wire.JornayaLeadID:
-		l.JornayaLeadID = v
-	case wire.TrustedFormID:
-		l.TrustedFormID = v
-	case wire.Email:
-		l.Email = v
-	case wire.Street:
-		l.Street = v
-	case wire.AgentExternalID:
-		l.AgentExternalID = v
-	case wire.ExternalID:
-		l.ExternalID = v
-	}
 }

@@ -59,7 +59,7 @@ func valuesLead(changes map[wire.Field]string) wire.Lead {
 		State: "WA", City: "Seattle", Street: "1 Main St", IPAddress: "10.0.0.1", Email: "ann@example.com",
 		ExternalID: "E-1", AgentExternalID: "AG-1", Attributes: map[string]string{"NOTE": "hello"}}
 	for f, v := range changes {
-		setField(&l, f, v)
+		l.Set(f, v)
 	}
 	return l
 }
@@ -236,22 +236,6 @@ func TestInvalidOption(t *testing.T) {
 			}
 			require.ErrorIs(t, err, ErrInvalidConfig)
 			assert.Contains(t, err.Error(), tt.wantErr)
-		})
-	}
-}
-
-func TestSetFieldMatchesWire(t *testing.T) {
-	for _, f := range wire.Fields() {
-		t.Run(f.String(), func(t *testing.T) {
-			var l wire.Lead
-			setField(&l, f, "v-"+f.String())
-			for _, g := range wire.Fields() {
-				want := ""
-				if g == f {
-					want = "v-" + f.String()
-				}
-				assert.Equal(t, want, l.Get(g), "field %s", g)
-			}
 		})
 	}
 }

@@ -1,5 +1,7 @@
 package wire
 
+import "unsafe"
+
 // Lead is one lead as the API receives it, on POST /lead and inside a
 // leadsByAccountId batch. Field names and JSON tags follow the Postman
 // collection exactly; optional fields are omitted when empty so that a
@@ -52,31 +54,35 @@ const (
 const AttributesName = "attributes"
 
 // fieldSpec is what the encoder, the mapping and the sandbox need of a field.
-// The key is kept ready to append: the encoder writes it in one copy.
+// The key is kept ready to append: the encoder writes it in one copy. The
+// field is reached by its offset in Lead: an accessor func made every Lead it
+// touched escape to the heap (320 bytes a mapped row), and an offset from
+// unsafe.Offsetof is checked by TestFieldTableMatchesStruct against the
+// struct's own layout.
 type fieldSpec struct {
 	key       string // the JSON name quoted, with its colon: "firstName":
 	omitEmpty bool
-	ptr       func(*Lead) *string
+	off       uintptr // unsafe.Offsetof the string field in Lead
 }
 
 // fieldSpecs is the table of Lead's string fields, indexed by Field. It is
 // read-only; TestFieldTableMatchesStruct holds it to the struct's tags.
 var fieldSpecs = [NumFields]fieldSpec{
-	FirstName:       {`"firstName":`, false, func(l *Lead) *string { return &l.FirstName }},
-	LastName:        {`"lastName":`, false, func(l *Lead) *string { return &l.LastName }},
-	Phone:           {`"phone":`, false, func(l *Lead) *string { return &l.Phone }},
-	State:           {`"state":`, true, func(l *Lead) *string { return &l.State }},
-	City:            {`"city":`, true, func(l *Lead) *string { return &l.City }},
-	Zip:             {`"zip":`, true, func(l *Lead) *string { return &l.Zip }},
-	Timestamp:       {`"timestamp":`, false, func(l *Lead) *string { return &l.Timestamp }},
-	IPAddress:       {`"ipAddress":`, true, func(l *Lead) *string { return &l.IPAddress }},
-	SourceID:        {`"sourceId":`, true, func(l *Lead) *string { return &l.SourceID }},
-	JornayaLeadID:   {`"jornayaLeadId":`, true, func(l *Lead) *string { return &l.JornayaLeadID }},
-	TrustedFormID:   {`"trustedFormId":`, true, func(l *Lead) *string { return &l.TrustedFormID }},
-	Email:           {`"email":`, true, func(l *Lead) *string { return &l.Email }},
-	Street:          {`"street":`, true, func(l *Lead) *string { return &l.Street }},
-	AgentExternalID: {`"agentExternalId":`, true, func(l *Lead) *string { return &l.AgentExternalID }},
-	ExternalID:      {`"externalId":`, true, func(l *Lead) *string { return &l.ExternalID }},
+	FirstName:       {`"firstName":`, false, unsafe.Offsetof(Lead{}.FirstName)},
+	LastName:        {`"lastName":`, false, unsafe.Offsetof(Lead{}.LastName)},
+	Phone:           {`"phone":`, false, unsafe.Offsetof(Lead{}.Phone)},
+	State:           {`"state":`, true, unsafe.Offsetof(Lead{}.State)},
+	City:            {`"city":`, true, unsafe.Offsetof(Lead{}.City)},
+	Zip:             {`"zip":`, true, unsafe.Offsetof(Lead{}.Zip)},
+	Timestamp:       {`"timestamp":`, false, unsafe.Offsetof(Lead{}.Timestamp)},
+	IPAddress:       {`"ipAddress":`, true, unsafe.Offsetof(Lead{}.IPAddress)},
+	SourceID:        {`"sourceId":`, true, unsafe.Offsetof(Lead{}.SourceID)},
+	JornayaLeadID:   {`"jornayaLeadId":`, true, unsafe.Offsetof(Lead{}.JornayaLeadID)},
+	TrustedFormID:   {`"trustedFormId":`, true, unsafe.Offsetof(Lead{}.TrustedFormID)},
+	Email:           {`"email":`, true, unsafe.Offsetof(Lead{}.Email)},
+	Street:          {`"street":`, true, unsafe.Offsetof(Lead{}.Street)},
+	AgentExternalID: {`"agentExternalId":`, true, unsafe.Offsetof(Lead{}.AgentExternalID)},
+	ExternalID:      {`"externalId":`, true, unsafe.Offsetof(Lead{}.ExternalID)},
 }
 
 // Name is the field's JSON name, as the API and mapping files spell it.
@@ -123,6 +129,10 @@ func FieldByName(name string) (Field, bool) {
 	}
 	return 0, false
 }
+
+// ptr points at the field of l that spec describes. unsafe.Add stays inside
+// l's own allocation, which is what makes it valid.
+func (s *fieldSpec) ptr(l *Lead) *string { return (*string)(unsafe.Add(unsafe.Pointer(l), s.off)) }
 
 // Get returns field f of l.
 func (l *Lead) Get(f Field) string { return *fieldSpecs[f].ptr(l) }

@@ -47,9 +47,11 @@ func TestFieldTableMatchesStruct(t *testing.T) {
 			name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
 			assert.Equal(t, name, f.Name(), "JSON name")
 			assert.Equal(t, opts != "omitempty", f.Required(), "omitempty")
+			assert.Equal(t, sf.Offset, fieldSpecs[f].off, "the offset is not the struct field's")
 			var l Lead
 			l.Set(f, "marker")
 			assert.Equal(t, "marker", reflect.ValueOf(l).FieldByIndex(sf.Index).String(), "the accessor reaches the wrong struct field")
+			assert.Equal(t, "marker", l.Get(f))
 			got, ok := FieldByName(name)
 			assert.True(t, ok)
 			assert.Equal(t, f, got)
