@@ -1,0 +1,89 @@
+package keyset
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAgainstMap drives a Set with a small budget (many spills, so most
+// keys live on disk) and a plain map side by side: every Add and Contains
+// must agree, first occurrences included.
+func TestAgainstMap(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		budget int64
+		ops    int
+		space  int // distinct candidate ids: a smaller space means more duplicates
+	}{
+		{"mostly new keys", MinMemoryBudget, 40_000, 1_000_000},
+		{"many duplicates", MinMemoryBudget, 40_000, 10_000},
+		{"a budget of a few spills", 1 << 20, 120_000, 200_000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			seed := rand.Uint64()
+			t.Logf("seed %d", seed)
+			rng := rand.New(rand.NewPCG(seed, 7))
+			s := newSet(t, tc.budget)
+			type key struct{ account, external, phone string }
+			canon := func(k key) (key, bool) {
+				switch {
+				case k.external != "":
+					return key{k.account, k.external, ""}, true
+				case k.phone != "":
+					return key{k.account, "", k.phone}, true
+				}
+				return key{}, false
+			}
+			oracle := map[key]Occurrence{}
+			randomKey := func() key {
+				k := key{account: fmt.Sprint(rng.IntN(5))}
+				switch rng.IntN(10) {
+				case 0:
+				case 1, 2, 3:
+					k.phone = fmt.Sprint(rng.IntN(tc.space))
+				default:
+					k.external = fmt.Sprint(rng.IntN(tc.space))
+					if rng.IntN(2) == 0 {
+						k.phone = fmt.Sprint(rng.IntN(tc.space))
+					}
+				}
+				return k
+			}
+			for op := range tc.ops {
+				k := randomKey()
+				if rng.IntN(4) == 0 {
+					in, err := s.Contains(k.account, k.external, k.phone)
+					require.NoError(t, err)
+					c, keyed := canon(k)
+					_, want := oracle[c]
+					require.Equal(t, keyed && want, in, "op %d: Contains %+v", op, k)
+					continue
+				}
+				at := Occurrence{File: rng.IntN(3), Row: op}
+				first, dup, err := s.Add(k.account, k.external, k.phone, at.File, at.Row)
+				require.NoError(t, err)
+				c, keyed := canon(k)
+				want, seen := oracle[c]
+				require.Equal(t, keyed && seen, dup, "op %d: Add %+v", op, k)
+				if dup {
+					require.Equal(t, want, first, "op %d: first occurrence of %+v", op, k)
+				} else if keyed {
+					oracle[c] = at
+				}
+			}
+			assert.Equal(t, int64(len(oracle)), s.Len())
+			st := s.Stats()
+			t.Logf("%+v", st)
+			assert.Positive(t, st.Runs, "the test must cross spills")
+			for c := range oracle {
+				in, err := s.Contains(c.account, c.external, c.phone)
+				require.NoError(t, err)
+				require.True(t, in, "%+v", c)
+			}
+		})
+	}
+}
