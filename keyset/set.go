@@ -272,6 +272,7 @@ func (s *Set) spillTable() error {
 	if want := filterSize(s.spilled, s.filterBytes); want > int64(len(s.filter.words))*8 {
 		// Rebuilding from the runs (the new one included) reads the
 		// spill file once; sizes double, so that is twice its size in all.
+		s.filter = bloom{} // the file has every key: let the old one go first
 		f := newBloom(want)
 		if err := s.spill.each(f.add); err != nil {
 			s.err = err

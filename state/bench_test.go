@@ -90,7 +90,8 @@ func BenchmarkConfirm100(b *testing.B) {
 
 // BenchmarkFileSize reports the state file's bytes per lead at a million
 // leads, written in key order and in random order by groups of 1,000 (pages
-// split on random inserts stay partly empty). Run with -benchtime=1x.
+// split on random inserts stay partly empty), the rate they were written at,
+// and the time to open the file again. Run with -benchtime=1x.
 func BenchmarkFileSize(b *testing.B) {
 	for _, tc := range []struct {
 		name    string
@@ -109,6 +110,13 @@ func BenchmarkFileSize(b *testing.B) {
 				require.NoError(b, err)
 				b.ReportMetric(float64(fi.Size())/n, "B/lead")
 				b.ReportMetric(float64(n)/elapsed.Seconds(), "leads/s")
+
+				// Opening scans the file for free pages (NoFreelistSync).
+				start = time.Now()
+				s, err = Open(context.Background(), path, Options{})
+				require.NoError(b, err)
+				b.ReportMetric(float64(time.Since(start).Microseconds())/1000, "open-ms")
+				require.NoError(b, s.Close())
 			}
 		})
 	}

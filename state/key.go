@@ -19,7 +19,9 @@ const maxKeyLen = 32768
 // Key identifies a lead within an account: by ExternalID when it is set,
 // else by Phone (the same rule as the importer's duplicate check). Phone is
 // kept beside an externalId-keyed lead only as information for the removed
-// report; it does not take part in the identity.
+// report; it does not take part in the identity. Pass the mapped
+// (normalised) values, as for the duplicate check, so that one lead keeps
+// one key from run to run.
 type Key struct {
 	AccountID  string
 	ExternalID string
