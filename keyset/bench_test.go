@@ -1,8 +1,10 @@
 package keyset
 
 import (
+	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -20,6 +22,26 @@ func (g *keyGen) id(i int) string {
 
 var accounts = []string{"18", "21", "34", "55", "89", "144", "233", "377"}
 
+// resetPeakRSS clears the kernel's peak-RSS mark of this process (Linux;
+// elsewhere peakRSS reports nothing).
+func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+// peakRSS is the process's peak resident set since resetPeakRSS, in bytes,
+// or 0 where /proc does not tell.
+func peakRSS() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
 // liveHeap is the heap in use after a full collection.
 func liveHeap() uint64 {
 	runtime.GC()
@@ -30,14 +52,16 @@ func liveHeap() uint64 {
 
 // BenchmarkAdd adds n distinct keys under the default budget and reports
 // ns per Add, the live heap per key at the end, the peak live heap (sampled
-// after a collection every 250k keys) and the disk used. Run with
-// -benchtime=1x: each op is a whole import's worth of keys.
+// after a collection every 250k keys), the whole test process's peak RSS
+// and the disk used. Run with -benchtime=1x: each op is a whole import's
+// worth of keys.
 func BenchmarkAdd(b *testing.B) {
 	for _, n := range []int{1_000_000, 5_000_000} {
 		b.Run(strconv.Itoa(n/1_000_000)+"M", func(b *testing.B) {
 			var g keyGen
 			for b.Loop() {
 				base := liveHeap()
+				resetPeakRSS()
 				s, err := New(Options{Dir: b.TempDir()})
 				if err != nil {
 					b.Fatal(err)
@@ -60,6 +84,7 @@ func BenchmarkAdd(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/add")
 				b.ReportMetric(float64(end)/float64(n), "B/key")
 				b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+				b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
 				b.ReportMetric(float64(st.DiskBytes)/(1<<20), "disk-MiB")
 				b.ReportMetric(float64(st.Runs), "runs")
 				if err := s.Close(); err != nil {
