@@ -169,3 +169,74 @@ func TestForEachAcrossChunksWhileWriting(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, left)
 }
+
+func TestGetMany(t *testing.T) {
+	s := openTemp(t)
+	at := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	require.NoError(t, s.Confirm([]Confirmed{
+		{Key: Key{AccountID: "18", ExternalID: "B"}, Hash: PayloadHash([]byte("b")), SentAt: at},
+		{Key: Key{AccountID: "18", Phone: "5"}, Hash: PayloadHash([]byte("5")), SentAt: at},
+	}))
+	keys := []Key{
+		{AccountID: "21", ExternalID: "B"},
+		{AccountID: "18", Phone: "5"},
+		{AccountID: "18", ExternalID: "A"},
+		{AccountID: "18", ExternalID: "B", Phone: "ignored"},
+	}
+	type result struct {
+		e     Entry
+		found bool
+	}
+	got := make([]result, len(keys))
+	calls := 0
+	require.NoError(t, s.GetMany(keys, func(i int, e Entry, found bool) {
+		calls++
+		got[i] = result{e, found}
+	}))
+	assert.Equal(t, len(keys), calls)
+	assert.Equal(t, []result{
+		{Entry{}, false},
+		{Entry{Hash: PayloadHash([]byte("5")), SentAt: at}, true},
+		{Entry{}, false},
+		{Entry{Hash: PayloadHash([]byte("b")), SentAt: at}, true},
+	}, got, "each answer at its key's index, whatever order the lookups ran in")
+
+	err := s.GetMany([]Key{{AccountID: "18", ExternalID: "A"}, {AccountID: "18"}}, func(int, Entry, bool) {
+		t.Error("no lookup runs when a key is missing")
+	})
+	require.ErrorIs(t, err, ErrNoKey)
+	assert.Contains(t, err.Error(), "lead 2 of 2")
+}
+
+// TestConcurrentUse reads while another goroutine confirms (run with -race):
+// the importer checks rows on one goroutine and confirms on another.
+func TestConcurrentUse(t *testing.T) {
+	s := openTemp(t)
+	done := make(chan error, 1)
+	go func() {
+		for b := range 20 {
+			leads := make([]Confirmed, 50)
+			for j := range leads {
+				leads[j] = Confirmed{Key: Key{AccountID: "18", ExternalID: fmt.Sprintf("%d-%d", b, j)}}
+			}
+			if err := s.Confirm(leads); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	for i := 0; ; i++ {
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+			n, err := s.Len()
+			require.NoError(t, err)
+			assert.Equal(t, int64(1000), n)
+			return
+		default:
+		}
+		_, _, err := s.Get(Key{AccountID: "18", ExternalID: fmt.Sprintf("%d-%d", i%20, i%50)})
+		require.NoError(t, err)
+	}
+}
