@@ -101,7 +101,8 @@ func BenchmarkAdd(b *testing.B) {
 // occurrence is on disk (a whole file given twice, in input order), then
 // the merge of the runs that the first Contains does (logged), then
 // Contains of absent keys (the filter answers) and of present keys
-// (removed detection). disk-reads/op says how often the disk is read.
+// (removed detection), one at a time and by ContainsMany. disk-reads/op
+// says how often the disk is read.
 func BenchmarkLookup5M(b *testing.B) {
 	const n = 5_000_000
 	var g keyGen
@@ -148,4 +149,35 @@ func BenchmarkLookup5M(b *testing.B) {
 	bench("contains-present-1-run", func(i int) (bool, error) {
 		return s.Contains(accounts[i%n%len(accounts)], g.id(i%n), "")
 	}, true)
+
+	// ContainsMany of present keys in batches of 64k, as a removed-lead
+	// check would: ns/key and reads/key.
+	for _, size := range []int{4096, 65536} {
+		b.Run("contains-many-present-"+strconv.Itoa(size), func(b *testing.B) {
+			keys := make([]Key, size)
+			ids := make([]string, size) // real strings: the batch holds them all at once
+			in := make([]bool, size)
+			reads := s.Stats().DiskReads
+			next := 0
+			for b.Loop() {
+				b.StopTimer()
+				for j := range keys {
+					ids[j] = strconv.Itoa(next * 7919 % n * 7919)
+					keys[j] = Key{Account: accounts[next*7919%n%len(accounts)], ExternalID: "EXT-" + ids[j]}
+					next++
+				}
+				b.StartTimer()
+				if err := s.ContainsMany(keys, in); err != nil {
+					b.Fatal(err)
+				}
+				for j, ok := range in {
+					if !ok {
+						b.Fatal("missing", keys[j])
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*size), "ns/key")
+			b.ReportMetric(float64(s.Stats().DiskReads-reads)/float64(b.N*size), "disk-reads/key")
+		})
+	}
 }

@@ -89,6 +89,35 @@ func TestAgainstMap(t *testing.T) {
 				require.NoError(t, err)
 				require.True(t, in, "%+v", c)
 			}
+
+			// ContainsMany must agree with the map on every kept key and on
+			// as many random ones, in batches of several sizes, after more
+			// adds have spilled new runs.
+			for i := range 3 * MinMemoryBudget / slotBytes {
+				k := key{account: "new", external: fmt.Sprint(i)}
+				_, _, err := s.Add(k.account, k.external, "", 0, i)
+				require.NoError(t, err)
+				oracle[k] = Occurrence{Row: i}
+			}
+			var batch []Key
+			var want []bool
+			for c := range oracle {
+				batch = append(batch, Key{c.account, c.external, c.phone})
+				want = append(want, true)
+				r := randomKey()
+				batch = append(batch, Key{r.account, r.external, r.phone})
+				rc, keyed := canon(r)
+				_, w := oracle[rc]
+				want = append(want, keyed && w)
+			}
+			for _, size := range []int{1, 7, 4096, len(batch)} {
+				for start := 0; start < len(batch); start += size {
+					end := min(start+size, len(batch))
+					got := make([]bool, end-start)
+					require.NoError(t, s.ContainsMany(batch[start:end], got))
+					require.Equal(t, want[start:end], got, "batch size %d at %d", size, start)
+				}
+			}
 		})
 	}
 }

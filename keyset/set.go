@@ -63,7 +63,7 @@ type Stats struct {
 	SpilledKeys int64 // keys in those runs
 	DiskBytes   int64 // size of the spill file
 	HeapBytes   int64 // table + filter + block index
-	DiskReads   int64 // blocks read from disk by lookups so far
+	DiskReads   int64 // reads of the spill file by lookups so far
 }
 
 // Set is a set of lead keys with the first occurrence of each. It is not

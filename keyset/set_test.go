@@ -104,6 +104,40 @@ func TestContainsAbsent(t *testing.T) {
 	}
 }
 
+func TestContainsMany(t *testing.T) {
+	tests := []struct {
+		name   string
+		budget int64
+		adds   int
+	}{
+		{"in memory only", 0, 100},
+		{"spilled in several runs", MinMemoryBudget, 5_000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSet(t, tt.budget)
+			for i := range tt.adds {
+				_, _, err := s.Add("18", "E-"+itoa(i), "", 0, i)
+				require.NoError(t, err)
+			}
+			keys := []Key{
+				{Account: "18", ExternalID: "E-0"},
+				{Account: "18", ExternalID: "E-" + itoa(tt.adds-1), Phone: "ignored"},
+				{Account: "21", ExternalID: "E-0"},
+				{Account: "18", Phone: "E-0"},
+				{Account: "18"},
+				{Account: "18", ExternalID: "E-" + itoa(tt.adds)},
+			}
+			in := []bool{false, false, true, true, true, true}
+			require.NoError(t, s.ContainsMany(keys, in))
+			assert.Equal(t, []bool{true, true, false, false, false, false}, in)
+			assert.LessOrEqual(t, s.Stats().Runs, 1, "the runs were merged first")
+
+			require.Error(t, s.ContainsMany(keys, in[:2]), "one answer per key")
+		})
+	}
+}
+
 func TestAddRejectsOutOfRange(t *testing.T) {
 	s := newSet(t, 0)
 	for _, c := range [][2]int{{-1, 2}, {MaxFile + 1, 2}, {0, -1}, {0, MaxRow + 1}} {
@@ -143,6 +177,7 @@ func TestSpillsLeaveNothingBehind(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed)
 	_, err = s.Contains("18", "E-1", "")
 	require.ErrorIs(t, err, ErrClosed)
+	require.ErrorIs(t, s.ContainsMany([]Key{{Account: "18", ExternalID: "E-1"}}, make([]bool, 1)), ErrClosed)
 }
 
 func TestSpillFailureIsSticky(t *testing.T) {

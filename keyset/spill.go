@@ -32,8 +32,9 @@ type spillFile struct {
 	end      int64
 	runs     []run
 	rbuf     []byte
-	reads    int64 // blocks read by lookups
-	lastHit  int   // run of the last key found: duplicates come in streaks
+	mbuf     []byte // ContainsMany's reads of several blocks
+	reads    int64  // reads made by lookups
+	lastHit  int    // run of the last key found: duplicates come in streaks
 }
 
 // openSpill creates an empty spill file in dir ("" means the system's temp
@@ -128,13 +129,13 @@ func (s *spillFile) each(fn func(fingerprint)) error {
 	return nil
 }
 
-// indexBytes is the memory the runs' block indexes hold.
+// indexBytes is the memory the runs' block indexes and read buffer hold.
 func (s *spillFile) indexBytes() int64 {
 	var n int64
 	for _, r := range s.runs {
 		n += int64(cap(r.first)) * 16
 	}
-	return n
+	return n + int64(cap(s.mbuf))
 }
 
 // close closes and removes the file.

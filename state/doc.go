@@ -38,11 +38,13 @@
 // bytes (see Hash). Include in the payload whatever changes the effect of
 // sending it (the mode, if add and update send the same body).
 //
-// Measured (2 shared cores, 1M leads; BenchmarkGet, BenchmarkGetMany,
-// BenchmarkConfirm100, BenchmarkFileSize): Get ~3-6 µs (random keys; the
-// B+tree pages of a 117 MB file, and bbolt's per-transaction setup), GetMany
-// a little less per lead; Confirm of 100 new random leads ~6.5 ms (about
-// 15,000 leads/s, bound by one 4 KiB page rewritten per lead plus the
-// fsync; leads confirmed in key order reach ~90,000/s); the file takes
-// ~110-120 bytes per lead (about 600 MB at 5M leads).
+// Measured at 1M leads on 2 cores shared with other jobs (load 3-15, so
+// the ranges are wide; BenchmarkGet, BenchmarkGetMany, BenchmarkConfirm100,
+// BenchmarkFileSize): Get 4-8 µs for random keys, of which ~1.5 µs is
+// bbolt's transaction and bucket setup (one key repeated: 2.8 µs), so
+// GetMany, which shares one transaction, costs 3.3-3.7 µs a lead. Confirm
+// of 100 new random leads 6.5-13 ms (8,000-15,000 leads/s): each lead
+// rewrites a 4 KiB page, plus the fsync; leads confirmed in key order, in
+// groups of 50,000, go ~190,000/s. The file takes ~118 bytes a lead in key order or not (about
+// 600 MB at 5M leads), and reopening a 1M-lead file takes 0.1-0.4 s.
 package state
