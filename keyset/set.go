@@ -145,9 +145,10 @@ func (s *Set) Add(account, externalID, phone string, file, row int) (first Occur
 }
 
 // Contains reports whether the key (same rule as Add) was added. A lead
-// with neither id is never contained. The first Contains after a spill
-// merges the runs on disk into one (a sequential pass, a second or so at
-// 5M keys): call Contains after the Adds, not between them.
+// with neither id is never contained. The first Contains that needs the
+// disk after a spill merges the runs into one (a sequential pass, about
+// half a second at 5M keys): call Contains after the Adds, not between
+// them.
 func (s *Set) Contains(account, externalID, phone string) (bool, error) {
 	if err := s.usable(); err != nil {
 		return false, err
@@ -159,7 +160,10 @@ func (s *Set) Contains(account, externalID, phone string) (bool, error) {
 	if _, found := s.mem.probe(f); found {
 		return true, nil
 	}
-	if s.spill != nil && len(s.spill.runs) > 1 {
+	if s.spill == nil || !s.filter.mayContain(f) {
+		return false, nil
+	}
+	if len(s.spill.runs) > 1 {
 		if err := s.mergeRuns(); err != nil {
 			return false, err
 		}

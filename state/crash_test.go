@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -108,7 +107,7 @@ func TestCrashSafety(t *testing.T) {
 		// Land the kill anywhere in the next commits, not only right after
 		// a print.
 		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond)
-		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		require.NoError(t, cmd.Process.Kill()) // SIGKILL on Unix
 		err = cmd.Wait()
 		var exit *exec.ExitError
 		require.True(t, errors.As(err, &exit), "the child should die by the signal: %v\n%s", err, stderr.String())
