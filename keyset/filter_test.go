@@ -35,7 +35,7 @@ func TestBloomRates(t *testing.T) {
 					t.Fatalf("an added key is missing: %+v", f)
 				}
 			}
-			const probes = 1_000_000
+			const probes = 300_000
 			fp := 0
 			for range probes {
 				if b.mayContain(fingerprint{rng.Uint64(), rng.Uint64()}) {

@@ -74,7 +74,8 @@ type Store struct {
 // directory (0700) when absent. It fails fast with ErrLocked when another
 // process holds the file, with ErrNotStateFile when the file is not one of
 // ours, and with ErrNewerSchema when a newer build wrote it. Every error
-// names the path.
+// names the path. ctx is checked before anything is touched; the only wait,
+// for the lock, is bounded by Options.LockTimeout.
 func Open(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("state: open %s: %w", path, err)
