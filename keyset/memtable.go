@@ -1,0 +1,112 @@
+package keyset
+
+import "slices"
+
+// slot is one key in the in-memory table: its fingerprint and where it was
+// first seen, packed (see packAt). at == 0 marks an empty slot.
+type slot struct {
+	hi, lo, at uint64
+}
+
+// slotBytes is the size of a slot, in memory and on disk.
+const slotBytes = 24
+
+// memtable is an open-addressing table with linear probing, indexed by the
+// top bits of the fingerprint: a key's home slot grows with its
+// fingerprint, so the table is already nearly in sorted order when it is
+// spilled and the sort has little left to do.
+type memtable struct {
+	slots []slot
+	shift uint // 64 - log2(len(slots))
+	n     int
+	max   int // largest len(slots) the budget allows
+}
+
+// maxLoad is the fill (3/4) past which the table grows or spills: linear
+// probing stays at a few probes per lookup below it.
+func maxLoad(slots int) int { return slots / 4 * 3 }
+
+func newMemtable(initial, max int) memtable {
+	m := memtable{max: max}
+	m.alloc(min(initial, max))
+	return m
+}
+
+func (m *memtable) alloc(size int) {
+	m.slots = make([]slot, size)
+	m.shift = uint(64 - log2(size))
+	m.n = 0
+}
+
+// roomy reports whether one more key fits without passing maxLoad.
+func (m *memtable) roomy() bool { return m.n < maxLoad(len(m.slots)) }
+
+// canGrow reports whether the budget allows a bigger table.
+func (m *memtable) canGrow() bool { return len(m.slots) < m.max }
+
+// grow doubles the table and rehashes its keys.
+func (m *memtable) grow() {
+	old := m.slots
+	m.alloc(len(old) * 2)
+	for _, s := range old {
+		if s.at != 0 {
+			i, _ := m.probe(fingerprint{s.hi, s.lo})
+			m.slots[i] = s
+			m.n++
+		}
+	}
+}
+
+// probe returns the slot holding f and true, or the empty slot where f
+// would go and false.
+func (m *memtable) probe(f fingerprint) (int, bool) {
+	mask := len(m.slots) - 1
+	for i := int(f.hi >> m.shift); ; i = (i + 1) & mask {
+		s := &m.slots[i]
+		if s.at == 0 {
+			return i, false
+		}
+		if s.hi == f.hi && s.lo == f.lo {
+			return i, true
+		}
+	}
+}
+
+// sorted moves the keys to the front of the table, sorts them by
+// fingerprint and returns them; reset must follow before the next insert.
+func (m *memtable) sorted() []slot {
+	w := 0
+	for _, s := range m.slots {
+		if s.at != 0 {
+			m.slots[w] = s
+			w++
+		}
+	}
+	keys := m.slots[:w]
+	slices.SortFunc(keys, func(a, b slot) int {
+		switch {
+		case a.hi < b.hi || a.hi == b.hi && a.lo < b.lo:
+			return -1
+		case a.hi == b.hi && a.lo == b.lo:
+			return 0
+		}
+		return 1
+	})
+	return keys
+}
+
+// reset empties the table, keeping its size.
+func (m *memtable) reset() {
+	clear(m.slots)
+	m.n = 0
+}
+
+// log2 of a power of two.
+func log2(n int) int {
+	l := 0
+	for n > 1 {
+		n >>= 1
+		l++
+	}
+	return l
+}
