@@ -17,6 +17,7 @@ func main() {
 	flag.IntVar(&cfg.runs, "runs", 3, "runs of each row of the throughput table (min and median are reported)")
 	flag.StringVar(&cfg.rateLogs, "rate-logs", "", "also write each rate run's request log as JSON into this directory")
 	flag.BoolVar(&cfg.quick, "quick", false, "100k rows only, and one 10 s rate run (200 ms, 20/s), for a smoke run")
+	flag.BoolVar(&cfg.skipRuns, "skip-runs", false, "do not run the throughput and memory table (to rerun the rate table alone)")
 	flag.BoolVar(&cfg.skipGoBench, "skip-go-bench", false, "do not run the per-stage Go benchmarks")
 	var gen genJob
 	flag.StringVar(&gen.kind, "gen", "", "internal: write one generated input (csv or xlsx) and exit")

@@ -17,7 +17,9 @@ func render(b *bench, goBench string) string {
 		time.Now().UTC().Format("2006-01-02 15:04 MST"), host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	fmt.Fprintf(&w, "(inputs from internal/leadgen, seed %d, 16 columns, %d accounts; the binary runs as a user runs it).\n\n",
 		inputSeed, inputAccounts)
-	renderRuns(&w, b.results, b.cfg.runs)
+	if len(b.results) > 0 {
+		renderRuns(&w, b.results, b.cfg.runs)
+	}
 	if len(b.rates) > 0 {
 		renderRates(&w, b.rates)
 	}
