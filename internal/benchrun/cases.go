@@ -43,6 +43,9 @@ func (b *bench) timeRuns(ctx context.Context, name string, rows int, note string
 // (validate, import, ...), the input's path follows it, then the rest of
 // args, as a user types it. Relative paths in args are fresh for each run.
 func (b *bench) binaryRun(ctx context.Context, name string, in input, note string, args ...string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%s: no command to run", name)
+	}
 	path, err := b.path(ctx, in)
 	if err != nil {
 		return err
