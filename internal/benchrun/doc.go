@@ -1,7 +1,14 @@
-// Command benchrun is `make bench`: it generates deterministic CSV and XLSX
-// inputs (internal/leadgen), runs the built binary on them as a user would,
-// measures rows per second and peak RSS (the child's rusage), runs an
-// end-to-end import into a loopback sandbox process with the rate limit off,
-// checks rate adherence at --rate 20 from the sandbox's own request log, and
-// writes one table to stdout and BENCHMARKS.md.
+// Command benchrun is `make bench`: it runs the built binary as a user
+// would and writes BENCHMARKS.md (and stdout).
+//
+//   - Throughput and memory: CSV and XLSX dry runs and an unpaced import
+//     into a loopback sandbox process, at 100k and 1M generated rows
+//     (internal/leadgen, in a child process so that this one stays small),
+//     each repeated -runs times; rows/s min and median, peak RSS (the
+//     child's rusage) the highest. Adding a row is one call (cases.go).
+//   - Rate use at server latency: imports paced by --rate against sandboxes
+//     started with --latency, judged from the sandbox's request log with
+//     sandbox.RequestLog: steady-state utilisation (the first second left
+//     out, the bucket starts full) and the worst one-second window.
+//   - The per-stage Go benchmarks.
 package main

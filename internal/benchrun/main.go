@@ -14,14 +14,17 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "BENCHMARKS.md", "where to write the results")
 	flag.StringVar(&cfg.mapping, "mapping", "samples/mapping.yaml", "mapping of the generated files")
 	flag.StringVar(&cfg.work, "work", "", "directory for generated inputs (default a temp dir, removed after)")
-	flag.BoolVar(&cfg.quick, "quick", false, "100k rows only and a 15 s rate check (for a smoke run)")
+	flag.IntVar(&cfg.runs, "runs", 3, "runs of each row of the throughput table (min and median are reported)")
+	flag.StringVar(&cfg.rateLogs, "rate-logs", "", "also write each rate run's request log as JSON into this directory")
+	flag.BoolVar(&cfg.quick, "quick", false, "100k rows only, and one 10 s rate run (200 ms, 20/s), for a smoke run")
+	flag.BoolVar(&cfg.skipRuns, "skip-runs", false, "do not run the throughput and memory table (to rerun the rate table alone)")
 	flag.BoolVar(&cfg.skipGoBench, "skip-go-bench", false, "do not run the per-stage Go benchmarks")
 	var gen genJob
 	flag.StringVar(&gen.kind, "gen", "", "internal: write one generated input (csv or xlsx) and exit")
 	flag.StringVar(&gen.path, "gen-path", "", "internal: where -gen writes")
 	flag.IntVar(&gen.rows, "gen-rows", 0, "internal: rows -gen writes")
-	flag.Uint64Var(&gen.seed, "gen-seed", 42, "internal: seed of -gen")
-	flag.IntVar(&gen.accounts, "gen-accounts", 8, "internal: accounts of -gen")
+	flag.Uint64Var(&gen.seed, "gen-seed", inputSeed, "internal: seed of -gen")
+	flag.IntVar(&gen.accounts, "gen-accounts", inputAccounts, "internal: accounts of -gen")
 	flag.Parse()
 	if gen.kind != "" {
 		if err := gen.write(); err != nil {
