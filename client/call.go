@@ -30,7 +30,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			}
 		}
 		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
+			if err := c.waitForToken(ctx); err != nil {
 				slot.Done(adaptive.Outcome{})
 				if ctxErr := ctx.Err(); ctxErr != nil {
 					return c.stopped(r, ctxErr, lastErr)
@@ -72,6 +72,22 @@ func (c *Client) do(ctx context.Context, r *request, out any) error {
 			return c.stopped(r, err, lastErr)
 		}
 	}
+}
+
+// waitForToken waits for the rate limiter's next token, one caller at a
+// time. x/time/rate's Wait hands every caller a reservation and lets it
+// sleep: after the process stalls (a GC pause, a busy machine), all the late
+// sleepers wake and send together, and make bench saw up to 57 requests in
+// one second at --rate 50 --burst 1. With one waiter, at most the waiter and
+// the one token that accrued meanwhile go at once.
+func (c *Client) waitForToken(ctx context.Context) error {
+	select {
+	case c.pacing <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-c.pacing }()
+	return c.limiter.Wait(ctx)
 }
 
 // outcomeOf is what the concurrency limiter learns from an attempt: its

@@ -43,6 +43,7 @@ type Client struct {
 	bodyIdle  time.Duration // 0: no idle limit on reading a response body
 	limiter   *rate.Limiter
 	slots     *adaptive.Limiter // nil: no cap on attempts in flight
+	pacing    chan struct{}     // one caller at a time waits on limiter
 	retry     RetryPolicy
 	onWait    func(context.Context, WaitEvent) // nil: waits are not reported
 	secrets   []string                         // forms of the password to mask in messages
@@ -75,6 +76,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		c.hc = newDefaultHTTPClient()
 	}
 	c.retry = c.retry.withDefaults()
+	c.pacing = make(chan struct{}, 1)
 	return c, nil
 }
 

@@ -2,8 +2,10 @@ package importer
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
+	"github.com/xonvo/xonvo-import/keyset"
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/source"
@@ -14,9 +16,9 @@ import (
 type mapStage struct {
 	set       *inputSet
 	action    Action
-	dedupe    *mapping.Deduper
-	confirmed sentRows // rows an interrupted run's journal confirms (--resume)
-	encode    bool     // the sink needs each item's payload
+	dedupe    *keyset.Set // the leads seen so far, for duplicates
+	confirmed sentRows    // rows an interrupted run's journal confirms (--resume)
+	encode    bool        // the sink needs each item's payload
 	stop      *stopper
 	fin       *finisher
 
@@ -85,8 +87,12 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 		it.Message = ""
 		return verdict{reports.StatusInvalid, msg}
 	}
-	if msg, dup := ms.dedupe.Check(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.File, rec.Row); dup {
-		return verdict{reports.StatusDuplicate, msg}
+	first, dup, err := ms.dedupe.Add(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.fileIdx, rec.Row)
+	switch {
+	case err != nil:
+		return verdict{reports.StatusNotSent, "not sent: " + err.Error()}
+	case dup:
+		return verdict{reports.StatusDuplicate, fmt.Sprintf("duplicate of row %d of %s", first.Row, ms.set.inputs[first.File].src.Name())}
 	}
 	if msg := ms.action.Prepare(m, it); msg != "" {
 		return verdict{reports.StatusInvalid, msg}

@@ -47,7 +47,10 @@ type Options struct {
 	MaxErrorRate float64
 	Resume       bool
 	// Grace is how long in-flight requests may finish after an interrupt.
-	Grace    time.Duration
+	Grace time.Duration
+	// TempDir holds the spill files of duplicate detection; "" is the
+	// system's temporary directory.
+	TempDir  string
 	Source   source.Options
 	Progress *Progress
 	Logger   *slog.Logger

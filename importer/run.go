@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/keyset"
 	"github.com/xonvo/xonvo-import/reports"
 )
 
@@ -73,7 +73,14 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 		snd = &sender{action: opts.Action, stop: stop, fin: fin, journal: j}
 		sk = newAPISink(snd, &opts)
 	}
-	ms := &mapStage{set: set, action: opts.Action, dedupe: mapping.NewDeduper(), confirmed: confirmed,
+	dedupe, err := keyset.New(keyset.Options{Dir: opts.TempDir})
+	if err != nil {
+		_ = w.Abort()
+		closeJournal(j, false)
+		return summary, fmt.Errorf("duplicate detection: %w", err)
+	}
+	defer dedupe.Close()
+	ms := &mapStage{set: set, action: opts.Action, dedupe: dedupe, confirmed: confirmed,
 		encode: sk.needsPayload(), stop: stop, fin: fin}
 	entered, readErr := pipeline(stop, set, ms, sk, opts.Progress)
 	if j != nil {

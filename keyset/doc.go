@@ -4,8 +4,9 @@
 // tells, for each lead of the state, whether the input had it (removed
 // detection). The key is (account, externalId), or (account, phone) when
 // there is no externalId; a lead with neither has no key and is never a
-// duplicate. It replaces mapping.Deduper, whose Go map costs ~38 bytes a key
-// without bound (190 MB at 5M keys, 760 MB at 20M).
+// duplicate. It replaced a Go map of key hashes (the old mapping.Deduper),
+// which cost ~38 bytes a key without bound (190 MB at 5M keys, 760 MB at
+// 20M).
 //
 // Design:
 //   - Each key becomes a 128-bit fingerprint: SHA-256 (hardware-assisted
@@ -37,10 +38,10 @@
 //     keys and reads the run in order, neighbouring blocks in one read
 //     (with 64k-key batches, about one pass over the file per batch).
 //
-// Measured (2 cores shared with other jobs, load ~3; BenchmarkAdd,
-// BenchmarkLookup5M, and mapping's BenchmarkDeduper for comparison):
+// Measured (2 cores shared with other jobs, load ~3; BenchmarkAdd and
+// BenchmarkLookup5M; the Go map measured before it was removed):
 //
-//	                        keyset (48 MiB budget)    mapping.Deduper
+//	                        keyset (48 MiB budget)    Go map (removed)
 //	Add, 1M keys            0.72-0.82 µs, 26 MiB      0.67-0.70 µs, 36 MB
 //	Add, 5M keys            0.91-1.2 µs, 40.5 MiB     (~190 MB)
 //	live heap a key at 5M   8.5 B                     38 B

@@ -1,7 +1,6 @@
 package mapping
 
 import (
-	"runtime"
 	"strconv"
 	"testing"
 )
@@ -150,29 +149,5 @@ func BenchmarkDates(b *testing.B) {
 				p.parse(c.in)
 			}
 		})
-	}
-}
-
-// BenchmarkDeduper reports the heap kept per remembered key at a million
-// keys (run with -benchtime=1x).
-func BenchmarkDeduper(b *testing.B) {
-	const n = 1_000_000
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = "EXT-" + strconv.Itoa(i)
-	}
-	for b.Loop() {
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		d := NewDeduper()
-		for i, id := range ids {
-			d.Check("18", id, "", "leads.csv", i+2)
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "B/key")
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB/1M")
-		runtime.KeepAlive(d)
 	}
 }
