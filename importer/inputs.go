@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/source"
+	"github.com/xonvo/xonvo-import/state"
 )
 
 // input is one opened file with its mapper and its columns' places in the
@@ -19,13 +21,36 @@ type input struct {
 	src    source.Source
 	mapper *mapping.Mapper
 	align  []int // report column of each of the file's columns; nil = same order
+	rows   int64 // data rows read (the mapping goroutine's count)
 }
 
 // inputSet is every input of a run and the report's original columns: the
 // union of the inputs' headers in first-seen order.
 type inputSet struct {
-	inputs []input
-	header []string
+	inputs  []input
+	header  []string
+	srcOpts source.Options // as the inputs were opened, to open them again
+	// skipped counts the inputs left out because an earlier run imported
+	// the same content (--state); skippedFiles says which and why.
+	skipped      int
+	skippedFiles []reports.SkippedFile
+	prints       map[string]InputFingerprint // each input read once to hash it
+}
+
+// fingerprint is path's size and SHA-256, computed once a run.
+func (s *inputSet) fingerprint(ctx context.Context, path string) (InputFingerprint, error) {
+	if fp, ok := s.prints[path]; ok {
+		return fp, nil
+	}
+	fp, err := fingerprint(ctx, path)
+	if err != nil {
+		return fp, err
+	}
+	if s.prints == nil {
+		s.prints = map[string]InputFingerprint{}
+	}
+	s.prints[path] = fp
+	return fp, nil
 }
 
 // openInputs opens every file, binds the mapping to its header and lays out
@@ -36,14 +61,23 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 	if err != nil {
 		return nil, err
 	}
-	set := &inputSet{}
+	set := &inputSet{srcOpts: srcOpts}
 	defer func() {
 		if err != nil {
 			set.close()
 		}
 	}()
 	_, single := opts.Action.(SingleLeads)
-	for i, path := range opts.Files {
+	for _, path := range opts.Files {
+		if skip, why, err := set.alreadyImported(ctx, opts, path); err != nil {
+			return nil, err
+		} else if skip {
+			set.skipped++
+			set.skippedFiles = append(set.skippedFiles, reports.SkippedFile{File: path, Reason: why})
+			opts.Logger.Info("skipping a file an earlier run imported (--reprocess reads it again)", "file", path, "why", why)
+			continue
+		}
+		i := len(set.inputs)
 		src, err := openInput(ctx, path, srcOpts, opts.Source.Sheet == "")
 		if err != nil {
 			return nil, err
@@ -171,6 +205,24 @@ func (s *inputSet) align(in *input, cells []string) []string {
 	return out
 }
 
+// names are the inputs' names, in order.
+func (s *inputSet) names() []string {
+	out := make([]string, len(s.inputs))
+	for i, in := range s.inputs {
+		out[i] = in.src.Name()
+	}
+	return out
+}
+
+// info describes the inputs read, for the summary.
+func (s *inputSet) info() []reports.InputInfo {
+	out := make([]reports.InputInfo, len(s.inputs))
+	for i, in := range s.inputs {
+		out[i] = reports.InputInfo{File: in.src.Name(), Rows: in.rows}
+	}
+	return out
+}
+
 // bytesRead is the size of the inputs, for the run's metrics.
 func (s *inputSet) bytesRead() int64 {
 	var n int64
@@ -188,4 +240,25 @@ func (s *inputSet) close() error {
 		errs = append(errs, in.src.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// alreadyImported reports whether an earlier run recorded in --state
+// imported path's exact content, completely.
+func (s *inputSet) alreadyImported(ctx context.Context, opts *Options, path string) (bool, string, error) {
+	if opts.State == nil || opts.Reprocess {
+		return false, "", nil
+	}
+	fp, err := s.fingerprint(ctx, path)
+	if err != nil {
+		return false, "", err
+	}
+	rec, done, err := opts.State.FileDone(state.FileFingerprint{Name: fp.Path, Size: fp.Size, SHA256: fp.SHA256})
+	if err != nil || !done {
+		return false, "", err
+	}
+	why := "imported by the run of " + rec.DoneAt.UTC().Format(time.RFC3339)
+	if rec.Name != path {
+		why += " as " + rec.Name
+	}
+	return true, why + " (same content)", nil
 }

@@ -1,6 +1,9 @@
 package importer
 
-import "github.com/xonvo/xonvo-import/wire"
+import (
+	"github.com/xonvo/xonvo-import/state"
+	"github.com/xonvo/xonvo-import/wire"
+)
 
 // Item is one valid row on its way to the API.
 type Item struct {
@@ -25,4 +28,5 @@ type Item struct {
 
 	attempts   int
 	httpStatus int
+	hash       state.Hash // of the payload, with --state
 }

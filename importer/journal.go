@@ -48,11 +48,15 @@ type journalEntry struct {
 // load of a large report an fsync here took milliseconds, and workers that
 // waited on it cut the import's throughput by a third.
 type journal struct {
-	f       *os.File
-	in      chan journalJob
-	quit    chan struct{}
-	drained bool
-	err     error // first write error; owned by the goroutine until quit closes
+	f *os.File
+	// afterSync, when set, is called with every item of a group once the
+	// group is on disk (the --state recorder), before their rows are
+	// reported sent.
+	afterSync func([]*Item) error
+	in        chan journalJob
+	quit      chan struct{}
+	drained   bool
+	err       error // first write error; owned by the goroutine until quit closes
 }
 
 // journalJob is one confirmed batch and what to do once it is durable (or
@@ -220,6 +224,15 @@ func (j *journal) loop() {
 				j.err = fmt.Errorf("write journal: %w", err)
 			} else if err := j.f.Sync(); err != nil {
 				j.err = fmt.Errorf("sync journal: %w", err)
+			}
+		}
+		if j.err == nil && j.afterSync != nil {
+			var all []*Item
+			for _, jb := range jobs {
+				all = append(all, jb.items...)
+			}
+			if err := j.afterSync(all); err != nil {
+				j.err = fmt.Errorf("record in --state: %w", err)
 			}
 		}
 		for _, jb := range jobs {

@@ -14,11 +14,14 @@ import (
 // mapStage turns records into items for the sink, or into final results:
 // invalid, duplicate, already sent, or not sent after a stop.
 type mapStage struct {
-	set       *inputSet
-	action    Action
-	dedupe    *keyset.Set // the leads seen so far, for duplicates
-	confirmed sentRows    // rows an interrupted run's journal confirms (--resume)
-	encode    bool        // the sink needs each item's payload
+	set    *inputSet
+	action Action
+	// firstSeen finds duplicates: the key's first row, and whether this row
+	// repeats it.
+	firstSeen func(account, externalID, phone string, file, row int) (keyset.Occurrence, bool, error)
+	state     *stateRecorder // nil without --state
+	confirmed sentRows       // rows an interrupted run's journal confirms (--resume)
+	encode    bool           // the sink needs each item's payload
 	stop      *stopper
 	fin       *finisher
 
@@ -46,6 +49,7 @@ func (ms *mapStage) run(chunks <-chan chunk, ob *outbox, add func(*Item, *outbox
 	for c := range chunks {
 		in := &ms.set.inputs[c.file]
 		name := in.src.Name()
+		in.rows += int64(len(c.recs))
 		for _, rec := range c.recs {
 			ms.fin.progress.Read.Add(1)
 			it := &ms.it
@@ -87,7 +91,7 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 		it.Message = ""
 		return verdict{reports.StatusInvalid, msg}
 	}
-	first, dup, err := ms.dedupe.Add(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.fileIdx, rec.Row)
+	first, dup, err := ms.firstSeen(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.fileIdx, rec.Row)
 	switch {
 	case err != nil:
 		return verdict{reports.StatusNotSent, "not sent: " + err.Error()}
@@ -97,13 +101,38 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 	if msg := ms.action.Prepare(m, it); msg != "" {
 		return verdict{reports.StatusInvalid, msg}
 	}
-	if ms.confirmed.has(it.fileIdx, it.Row) {
-		return verdict{reports.StatusAlreadySent, "confirmed sent by the interrupted run"}
-	}
 	if ms.encode {
 		var err error
 		if ms.scratch, err = ms.action.Encode(it, ms.scratch); err != nil {
 			return verdict{reports.StatusInvalid, err.Error()}
+		}
+	}
+	return ms.stateVerdict(it)
+}
+
+// stateVerdict finishes a valid item that an earlier run already sent: by
+// the journal of the interrupted run (--resume), or, with --changed-only,
+// by the state's record of the same payload.
+func (ms *mapStage) stateVerdict(it *Item) verdict {
+	if ms.state != nil {
+		it.hash = ms.state.hash(it.Payload)
+	}
+	if ms.confirmed.has(it.fileIdx, it.Row) {
+		if ms.state != nil {
+			if err := ms.state.alreadySent(it); err != nil {
+				ms.stop.stop(reports.StopFatal, fmt.Errorf("state: %w", err))
+			}
+		}
+		return verdict{reports.StatusAlreadySent, "confirmed sent by the interrupted run"}
+	}
+	if ms.state != nil {
+		same, err := ms.state.unchanged(it)
+		if err != nil {
+			ms.stop.stop(reports.StopFatal, err)
+			return verdict{reports.StatusNotSent, "not sent: " + err.Error()}
+		}
+		if same {
+			return verdict{reports.StatusUnchanged, "unchanged since it was sent on an earlier run (--changed-only)"}
 		}
 	}
 	return verdict{}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/source"
+	"github.com/xonvo/xonvo-import/state"
 )
 
 // Defaults chosen conservatively, since the API documents no limits.
@@ -48,6 +49,30 @@ type Options struct {
 	Resume       bool
 	// Grace is how long in-flight requests may finish after an interrupt.
 	Grace time.Duration
+	// State is the --state store of a recurring load; nil for none. With
+	// it, a first pass over the inputs lists the leads that disappeared and
+	// the guard may refuse the run; confirmed leads are recorded in it.
+	State *state.Store
+	// ChangedOnly reports a lead whose payload the state confirmed before
+	// as unchanged instead of sending it. FullRefresh sends every lead
+	// and rewrites the state.
+	ChangedOnly, FullRefresh bool
+	// MinRowsRatio and MaxRemovedRatio are the guard's limits; Force
+	// overrides the guard.
+	MinRowsRatio, MaxRemovedRatio float64
+	Force                         bool
+	// Reprocess reads inputs an earlier run imported completely, which are
+	// skipped otherwise.
+	Reprocess bool
+	// KeepRemoved keeps the leads that disappeared in the state after the
+	// run (--on-removed stop|unsubscribe: a second run acts on them and
+	// forgets each one it acted on); otherwise, once listed, they are
+	// forgotten, so a lead is listed once and never counts twice against
+	// --max-removed.
+	KeepRemoved bool
+	// ForgetConfirmed removes each confirmed lead from State instead of
+	// recording it: the run acting on the removed leads.
+	ForgetConfirmed bool
 	// TempDir holds the spill files of duplicate detection; "" is the
 	// system's temporary directory.
 	TempDir  string

@@ -34,10 +34,11 @@ type resumePolicy struct {
 }
 
 // open returns the journal to append to and the rows it already confirms.
-func (p resumePolicy) open(ctx context.Context, files []string) (*journal, sentRows, error) {
+// print fingerprints one input.
+func (p resumePolicy) open(ctx context.Context, files []string, print func(context.Context, string) (InputFingerprint, error)) (*journal, sentRows, error) {
 	var prints []InputFingerprint
 	for _, f := range files {
-		fp, err := fingerprint(ctx, f)
+		fp, err := print(ctx, f)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -17,10 +17,11 @@ import (
 // data row: the stages of the pipeline, wired. The summary is returned with
 // the error, if any, so a failed run still tells what it did. Errors that
 // stop a run before any row is read (mapping, unreadable input, journal
-// mismatch) leave no report.
+// mismatch, a --state guard) leave no report.
 func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	start := time.Now()
 	summary := reports.Summary{Files: opts.Files, DryRun: opts.DryRun}
+	defer func() { summary.Duration = time.Since(start) }()
 	if err := opts.defaults(); err != nil {
 		return summary, err
 	}
@@ -29,33 +30,35 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 		return summary, err
 	}
 	defer set.close()
+	summary.FilesSkipped = set.skippedFiles
+	if len(set.inputs) == 0 {
+		return summary, nil // every input was imported before
+	}
 	if err := makeDirs(opts.ReportPath, opts.PayloadsPath); err != nil {
 		return summary, err
 	}
-	var (
-		j         *journal
-		confirmed sentRows
-	)
-	if !opts.DryRun {
-		policy := resumePolicy{path: journalPath(opts.ReportPath), action: opts.Action.Key(), resume: opts.Resume, log: opts.Logger}
-		if j, confirmed, err = policy.open(ctx, opts.Files); err != nil {
+	var plan *statePlan
+	if opts.State != nil {
+		plan, err = planState(ctx, set, &opts)
+		defer plan.close()
+		if plan != nil {
+			summary.Removed, summary.RemovedList = plan.removed, plan.removedList
+			summary.ColumnsAdded, summary.ColumnsRemoved = plan.drift(set.header, opts.Logger)
+		}
+		if errors.Is(err, ErrGuard) {
+			summary.Stopped = reports.StopGuard
+		}
+		if err != nil {
 			return summary, err
 		}
 	}
-	w, err := reports.CreateWith(opts.ReportPath, append(set.header, opts.Action.ExtraColumns()...), reports.Options{BOM: opts.ReportBOM})
+	out, err := openOutputs(ctx, &opts, set)
 	if err != nil {
-		closeJournal(j, false)
 		return summary, err
 	}
-	var payload *bufio.Writer
-	if opts.DryRun && opts.PayloadsPath != "" {
-		pf, err := os.OpenFile(opts.PayloadsPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-		if err != nil {
-			_ = w.Abort()
-			return summary, fmt.Errorf("payloads: %w", err)
-		}
-		defer pf.Close()
-		payload = bufio.NewWriterSize(pf, 256<<10)
+	rec := newStateRecorder(&opts)
+	if out.journal != nil && rec != nil {
+		out.journal.afterSync = rec.record
 	}
 
 	stop := newStopper(ctx)
@@ -63,28 +66,32 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	go graceOnInterrupt(ctx, stop, opts.Grace)
 	fin := &finisher{progress: opts.Progress, stop: stop, limits: limits{opts.MaxErrors, opts.MaxErrorRate},
 		width: set.width(), extra: len(opts.Action.ExtraColumns())}
-	fin.coll = startCollector(w, func(err error) { stop.stop(reports.StopFatal, err) })
+	fin.coll = startCollector(out.report, func(err error) { stop.stop(reports.StopFatal, err) })
 
 	var snd *sender
 	var sk sink
 	if opts.DryRun {
-		sk = newDryRunSink(fin, opts.Action, payload, &opts)
+		sk = newDryRunSink(fin, opts.Action, out.payload, &opts)
 	} else {
-		snd = &sender{action: opts.Action, stop: stop, fin: fin, journal: j}
+		snd = &sender{action: opts.Action, stop: stop, fin: fin, journal: out.journal}
 		sk = newAPISink(snd, &opts)
 	}
-	dedupe, err := keyset.New(keyset.Options{Dir: opts.TempDir})
-	if err != nil {
-		_ = w.Abort()
-		closeJournal(j, false)
-		return summary, fmt.Errorf("duplicate detection: %w", err)
+	ms := &mapStage{set: set, action: opts.Action, confirmed: out.confirmed,
+		encode: sk.needsPayload() || rec != nil, stop: stop, fin: fin, state: rec}
+	if plan != nil {
+		ms.firstSeen = plan.firstSeen
+	} else {
+		dedupe, err := keyset.New(keyset.Options{Dir: opts.TempDir})
+		if err != nil {
+			out.abort()
+			return summary, fmt.Errorf("duplicate detection: %w", err)
+		}
+		defer dedupe.Close()
+		ms.firstSeen = dedupe.Add
 	}
-	defer dedupe.Close()
-	ms := &mapStage{set: set, action: opts.Action, dedupe: dedupe, confirmed: confirmed,
-		encode: sk.needsPayload(), stop: stop, fin: fin}
 	entered, readErr := pipeline(stop, set, ms, sk, opts.Progress)
-	if j != nil {
-		j.drain() // its last confirmed rows go to the report first
+	if out.journal != nil {
+		out.journal.drain() // its last confirmed rows go to the report first
 	}
 	if ctx.Err() != nil {
 		stop.stop(reports.StopInterrupted, nil)
@@ -92,34 +99,28 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 
 	counts, collErr := fin.coll.result(entered)
 	summary.Counts, summary.Rows = counts, entered
+	summary.Inputs = set.info()
 	if snd != nil {
 		summary.Requests, summary.Retries = snd.requests.Load(), snd.retries.Load()
 		summary.Resends, summary.Splits, summary.Bytes = snd.resends.Load(), snd.splits.Load(), snd.bytes.Load()
 		summary.RequestCodes = snd.codes.snapshot()
 	}
 	summary.BytesRead = set.bytesRead()
-	summary.Duration = time.Since(start)
 	summary.Stopped = stop.reason()
 	if summary.Stopped == "" && fin.overRate(entered) {
 		summary.Stopped = reports.StopMaxErrorRate // the check at the end
 	}
-
-	runErr := errors.Join(readErr, collErr, stop.err())
+	runErr := errors.Join(readErr, collErr, stop.err(), rec.flushed())
 	if runErr != nil && summary.Stopped == "" {
 		summary.Stopped = reports.StopFatal
 	}
-	if payload != nil {
-		if err := payload.Flush(); err != nil {
-			runErr = errors.Join(runErr, fmt.Errorf("payloads: %w", err))
-		}
-	}
 	complete := runErr == nil && summary.Stopped == ""
-	runErr = errors.Join(runErr, closeJournal(j, complete))
-	if collErr != nil {
-		_ = w.Abort()
-		return summary, runErr
+	summary.Duration = time.Since(start)
+	runErr = errors.Join(runErr, out.close(complete, collErr != nil, &summary))
+	if opts.State != nil && !opts.DryRun {
+		runErr = errors.Join(runErr, recordRun(&opts, set, plan, summary, complete && runErr == nil))
 	}
-	return summary, errors.Join(runErr, w.Finish(summary))
+	return summary, runErr
 }
 
 // pipeline runs the stages: reading on its own goroutine, mapping on this
@@ -171,9 +172,72 @@ func makeDirs(paths ...string) error {
 	return nil
 }
 
-func closeJournal(j *journal, complete bool) error {
-	if j == nil {
-		return nil
+// outputs are the files a run writes: the report, the journal (when it
+// sends) and the payloads (a dry run's, when asked).
+type outputs struct {
+	report    reports.Writer
+	journal   *journal
+	confirmed sentRows // rows an interrupted run confirmed (--resume)
+	payloadF  *os.File
+	payload   *bufio.Writer
+}
+
+func openOutputs(ctx context.Context, opts *Options, set *inputSet) (*outputs, error) {
+	out := &outputs{}
+	if !opts.DryRun {
+		policy := resumePolicy{path: journalPath(opts.ReportPath), action: opts.Action.Key(), resume: opts.Resume, log: opts.Logger}
+		var err error
+		if out.journal, out.confirmed, err = policy.open(ctx, set.names(), set.fingerprint); err != nil {
+			return nil, err
+		}
 	}
-	return j.close(complete)
+	w, err := reports.CreateWith(opts.ReportPath, append(set.header, opts.Action.ExtraColumns()...), reports.Options{BOM: opts.ReportBOM})
+	if err != nil {
+		out.abort()
+		return nil, err
+	}
+	out.report = w
+	if opts.DryRun && opts.PayloadsPath != "" {
+		if out.payloadF, err = os.OpenFile(opts.PayloadsPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600); err != nil {
+			out.abort()
+			return nil, fmt.Errorf("payloads: %w", err)
+		}
+		out.payload = bufio.NewWriterSize(out.payloadF, 256<<10)
+	}
+	return out, nil
+}
+
+// abort closes everything without finishing the report.
+func (o *outputs) abort() {
+	if o.report != nil {
+		_ = o.report.Abort()
+	}
+	if o.journal != nil {
+		_ = o.journal.close(false)
+	}
+	if o.payloadF != nil {
+		_ = o.payloadF.Close()
+	}
+}
+
+// close finishes the files: the payloads flushed, the journal marked
+// complete when the run reached its end, the report moved into place (or
+// removed when rows are missing from it).
+func (o *outputs) close(complete, reportBroken bool, summary *reports.Summary) error {
+	var errs []error
+	if o.payload != nil {
+		if err := o.payload.Flush(); err != nil {
+			errs = append(errs, fmt.Errorf("payloads: %w", err))
+		}
+		errs = append(errs, o.payloadF.Close())
+	}
+	if o.journal != nil {
+		errs = append(errs, o.journal.close(complete))
+	}
+	if reportBroken {
+		_ = o.report.Abort()
+	} else {
+		errs = append(errs, o.report.Finish(*summary))
+	}
+	return errors.Join(errs...)
 }
