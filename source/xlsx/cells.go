@@ -212,7 +212,10 @@ func (r *SheetReader) readCell(c cell, num int) error {
 	}
 	if len(r.rowBuf) > maxRowCells*limit {
 		r.rowBuf = r.rowBuf[:start]
-		r.problem(cellName(c.col, num), ErrCellTooLarge, fmt.Sprintf("cell %s dropped: the row holds over %s of text", cellName(c.col, num), sizeText(int64(maxRowCells*limit))))
+		if !r.rowFull {
+			r.rowFull = true
+			r.problem(cellName(c.col, num), ErrCellTooLarge, fmt.Sprintf("cells from %s on dropped: the row holds over %s of text", cellName(c.col, num), sizeText(int64(maxRowCells*limit))))
+		}
 		return nil
 	}
 	r.setSpan(c.col, start)

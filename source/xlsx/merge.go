@@ -87,7 +87,7 @@ func findMerges(ctx context.Context, a *archive, part string) ([]mergeRange, err
 		s.pos += drop
 		from -= drop
 		if s.end-s.pos > maxTagLen+64 {
-			return nil, fmt.Errorf("%w: part %s has a tag over %d bytes", ErrTagTooLarge, part, maxTagLen)
+			return nil, fmt.Errorf("part %s: %w (%d bytes)", part, ErrTagTooLarge, maxTagLen)
 		}
 		if err := s.fill(); err != nil {
 			if errors.Is(err, io.EOF) {

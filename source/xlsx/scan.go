@@ -161,7 +161,7 @@ func (s *scanner) tag() (bool, error) {
 			off++
 		}
 		if off > maxTagLen {
-			return false, fmt.Errorf("%w: part %s has a tag over %d bytes", ErrTagTooLarge, s.part, maxTagLen)
+			return false, fmt.Errorf("part %s: %w (%d bytes)", s.part, ErrTagTooLarge, maxTagLen)
 		}
 		if err := s.fill(); err != nil {
 			return false, s.eofError(err)
@@ -175,7 +175,7 @@ func (s *scanner) track() error {
 	case tagOpen:
 		s.depth++
 		if s.depth > maxDepth {
-			return fmt.Errorf("%w: part %s nests elements over %d deep", ErrTooDeep, s.part, maxDepth)
+			return fmt.Errorf("part %s: %w (over %d)", s.part, ErrTooDeep, maxDepth)
 		}
 	case tagClose:
 		if s.depth == 0 {

@@ -61,6 +61,10 @@ var newline = []byte{'\n'}
 // decode adds a piece of raw character data, resolving references. Unless final,
 // an entity cut off at the end of the piece is left unconsumed for the next piece.
 func (t *textSink) decode(raw []byte, final bool) (int, error) {
+	if t.over() {
+		t.size += int64(len(raw)) // dropped anyway: not decoded
+		return len(raw), nil
+	}
 	consumed := 0
 	for {
 		amp := bytes.IndexByte(raw, '&')

@@ -35,6 +35,7 @@ type SheetReader struct {
 	spans    []span
 	rowBuf   []byte
 	problems []error
+	rowFull  bool // the row's text passed its limit: later cells are dropped
 	val      textSink
 	item     itemReader
 }
@@ -148,7 +149,7 @@ func (r *SheetReader) Next(ctx context.Context) (Row, error) {
 		}
 		r.lastRow = num
 		r.done.Store(int64(num))
-		r.rowBuf, r.problems, r.spans = r.rowBuf[:0], r.problems[:0], r.spans[:0]
+		r.rowBuf, r.problems, r.spans, r.rowFull = r.rowBuf[:0], r.problems[:0], r.spans[:0], false
 		if s.kind == tagOpen {
 			if err := r.readCells(num); err != nil {
 				return Row{}, r.fail(err)
