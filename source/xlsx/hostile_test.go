@@ -38,7 +38,7 @@ const hugeSize = 900 << 20
 // bytes, then tail.
 type stream struct {
 	head, body, tail string
-	n               int
+	n                int
 }
 
 func (s stream) writeTo(w io.Writer) error {
@@ -103,7 +103,7 @@ func TestHostileWorkbooks(t *testing.T) {
 		name     string
 		part     string
 		s        stream
-		err      error    // the read fails with it, or
+		err      error  // the read fails with it, or
 		problems string // the rows' problems, joined by |, sizes as "N MiB"
 		rows     int
 	}{
@@ -115,9 +115,9 @@ func TestHostileWorkbooks(t *testing.T) {
 			rows:     3,
 		},
 		{
-			name: "one huge shared string, used twice",
-			part: "xl/sharedStrings.xml",
-			s: stream{head: `<sst ` + xlsxtest.NS + `><si><t>ok</t></si><si><t>`, body: "Lorem ipsum ", n: hugeSize, tail: `</t></si><si><t>after</t></si></sst>`},
+			name:     "one huge shared string, used twice",
+			part:     "xl/sharedStrings.xml",
+			s:        stream{head: `<sst ` + xlsxtest.NS + `><si><t>ok</t></si><si><t>`, body: "Lorem ipsum ", n: hugeSize, tail: `</t></si><si><t>after</t></si></sst>`},
 			problems: "cell B2 is N MiB, over the 1 MiB limit|cell A3 is N MiB, over the 1 MiB limit",
 			rows:     3,
 		},
