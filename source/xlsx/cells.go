@@ -55,18 +55,22 @@ func (r *SheetReader) readCells(num int) error {
 	d := s.depth
 	col := 0
 	for {
-		ok, err := s.child(d)
-		if err != nil || !ok {
-			return err
-		}
-		if s.kind == tagClose {
-			continue
-		}
-		if !s.is("c") {
-			if err := s.skip(); err != nil {
+		// Nearly every cell tag is a plain <c ...>: read it directly, without the
+		// general tag machinery.
+		if !s.fastCellTag() {
+			ok, err := s.child(d)
+			if err != nil || !ok {
 				return err
 			}
-			continue
+			if s.kind == tagClose {
+				continue
+			}
+			if !s.is("c") {
+				if err := s.skip(); err != nil {
+					return err
+				}
+				continue
+			}
 		}
 		col++
 		c := cell{col: col, style: -1}
@@ -77,14 +81,17 @@ func (r *SheetReader) readCells(num int) error {
 				break
 			}
 			a = rest
-			switch string(name) {
-			case "r":
+			if len(name) != 1 {
+				continue
+			}
+			switch name[0] {
+			case 'r':
 				ref = val
-			case "s":
+			case 's':
 				if n, ok := parseUint(val); ok {
 					c.style = n
 				}
-			case "t":
+			case 't':
 				c.typ = parseCellType(val)
 			}
 		}

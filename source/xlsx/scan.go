@@ -292,3 +292,36 @@ func (s *scanner) is(name string) bool {
 }
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// fastCellTag reads, at s.pos, a cell's open or self-closing tag written the common
+// way: "<c" and a space, no prefix, double-quoted attributes without '>' inside them,
+// all in the window. Anything else is left to next.
+func (s *scanner) fastCellTag() bool {
+	if s.end-s.pos < 256 {
+		s.ensure(256)
+	}
+	b := s.buf[s.pos:s.end]
+	if len(b) < 4 || b[0] != '<' || b[1] != 'c' || b[2] != ' ' {
+		return false
+	}
+	j := bytes.IndexByte(b, '>')
+	if j < 0 {
+		return false
+	}
+	body := b[3:j]
+	if bytes.IndexByte(body, '\'') >= 0 || bytes.Count(body, quoteMark)%2 != 0 {
+		return false
+	}
+	s.kind, s.name = tagOpen, b[1:2]
+	if len(body) > 0 && body[len(body)-1] == '/' {
+		s.kind, body = tagSelfClose, body[:len(body)-1]
+	}
+	s.attrs = body
+	s.pos += j + 1
+	if s.kind == tagOpen {
+		return s.track() == nil
+	}
+	return true
+}
+
+var quoteMark = []byte{'"'}

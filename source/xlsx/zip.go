@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"archive/zip"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -64,7 +65,11 @@ func openArchive(path string, total int64) (*archive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotXLSX, err)
 	}
-	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
+	// The compressed bytes are read in 256 KiB reads: flate's own 4 KiB buffer made
+	// one pread per 4 KiB, 47,000 system calls for the million-row benchmark.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
+		return flate.NewReader(bufio.NewReaderSize(r, 256<<10))
+	})
 	a := &archive{zr: zr, byName: make(map[string]*zip.File, len(zr.File)), partLimit: min(total, maxPartBytes)}
 	var sum uint64
 	for _, f := range zr.File {
