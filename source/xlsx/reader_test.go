@@ -3,6 +3,7 @@ package xlsx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -287,4 +288,42 @@ func TestProgressFromDimension(t *testing.T) {
 		}
 	}
 	assert.Equal(t, [][2]int64{{0, 4}, {1, 4}, {4, 4}, {5, 0}}, got, "past a stale dimension the total is unknown")
+}
+
+func TestCloseAndCancelMidSheet(t *testing.T) {
+	var data strings.Builder
+	for i := 1; i <= 20000; i++ {
+		fmt.Fprintf(&data, `<row r="%d"><c r="A%d"><v>%d</v></c></row>`, i, i, i)
+	}
+	path := writeBook(t, xlsxtest.Book{Sheets: []xlsxtest.Sheet{{Name: "S", Data: data.String()}}})
+	tests := []struct {
+		name string
+		stop func(cancel context.CancelFunc, sr *SheetReader) error
+		want error
+	}{
+		{name: "closed after a few rows", stop: func(_ context.CancelFunc, sr *SheetReader) error { return sr.Close() }},
+		{name: "cancelled after a few rows", stop: func(cancel context.CancelFunc, _ *SheetReader) error { cancel(); return nil }, want: context.Canceled},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			wb, err := Open(ctx, path, Options{})
+			require.NoError(t, err)
+			defer wb.Close()
+			sr, err := wb.OpenSheet(ctx, "S")
+			require.NoError(t, err)
+			for i := 1; i <= 3; i++ {
+				r, err := sr.Next(ctx)
+				require.NoError(t, err)
+				assert.Equal(t, row(i, fmt.Sprint(i)), r)
+			}
+			require.NoError(t, tc.stop(cancel, sr))
+			if tc.want != nil {
+				_, err := sr.Next(ctx)
+				assert.ErrorIs(t, err, tc.want)
+				require.NoError(t, sr.Close())
+			}
+		})
+	}
 }

@@ -23,21 +23,20 @@ type SheetReader struct {
 	wb      *Workbook
 	name    string
 	rc      io.ReadCloser
-	s       *scanner
-	depth   int // of <sheetData>
+	tok     *tokenizer
+	cur     *batch // the batch being resolved
+	next    int    // its next row
 	lastRow int
 	done    atomic.Int64
 	total   int64 // the last row from <dimension>; 0 if unknown
-	eof     bool
 	merges  mergeFill
+	err     error // a fatal error, returned from then on
 
-	// The row being read: each column's text is rowBuf[spans[c].start:spans[c].end].
+	// The row being resolved: each column's text is rowBuf[spans[c].start:spans[c].end].
 	spans    []span
 	rowBuf   []byte
 	problems []error
 	rowFull  bool // the row's text passed its limit: later cells are dropped
-	val      textSink
-	item     itemReader
 }
 
 type span struct{ start, end int32 }
@@ -47,12 +46,15 @@ func openSheetReader(ctx context.Context, w *Workbook, e sheetEntry, merges []me
 	if err != nil {
 		return nil, &Error{Sheet: e.Name, Err: err}
 	}
-	r := &SheetReader{wb: w, name: e.Name, rc: rc, s: newScanner(rc, e.part), merges: mergeFill{ranges: merges}}
-	r.s.buf = make([]byte, 256<<10)
+	r := &SheetReader{wb: w, name: e.Name, rc: rc, merges: mergeFill{ranges: merges}}
+	s := newScanner(rc, e.part)
+	s.buf = make([]byte, 256<<10)
+	r.tok = &tokenizer{r: r, s: s, limit: w.opts.MaxCellBytes}
 	if err := r.seekSheetData(ctx); err != nil {
 		_ = rc.Close()
 		return nil, r.fail(err)
 	}
+	r.tok.start()
 	return r, nil
 }
 
@@ -71,7 +73,12 @@ func (r *SheetReader) Progress() (done, total int64) {
 }
 
 // Close releases the sheet's part. The Workbook stays open.
-func (r *SheetReader) Close() error { return r.rc.Close() }
+func (r *SheetReader) Close() error {
+	r.tok.close()
+	err := r.rc.Close() // unblocks the tokenizer if it waits on the part
+	r.tok.wg.Wait()
+	return err
+}
 
 func (r *SheetReader) fail(err error) error {
 	return &Error{Sheet: r.name, Row: r.lastRow, Err: err}
@@ -79,7 +86,7 @@ func (r *SheetReader) fail(err error) error {
 
 // seekSheetData reads up to <sheetData>, noting the sheet's size from <dimension>.
 func (r *SheetReader) seekSheetData(ctx context.Context) error {
-	s := r.s
+	s := r.tok.s
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -102,8 +109,8 @@ func (r *SheetReader) seekSheetData(ctx context.Context) error {
 				}
 			}
 		case s.is("sheetData"):
-			r.depth = s.depth
-			r.eof = s.kind == tagSelfClose
+			r.tok.depth = s.depth
+			r.tok.eof = s.kind == tagSelfClose
 			return nil
 		}
 	}
@@ -113,51 +120,66 @@ func (r *SheetReader) seekSheetData(ctx context.Context) error {
 // with no value are skipped (Row.Num says where a row was). Any other error is fatal
 // for the sheet.
 func (r *SheetReader) Next(ctx context.Context) (Row, error) {
-	s := r.s
 	for {
 		if err := ctx.Err(); err != nil {
 			return Row{}, err
 		}
-		if r.eof {
-			return Row{}, io.EOF
+		if r.err != nil {
+			return Row{}, r.err
 		}
-		ok, err := s.child(r.depth)
-		if err != nil {
-			return Row{}, r.fail(err)
-		}
-		if !ok {
-			r.eof = true
-			continue
-		}
-		if s.kind == tagClose {
-			continue
-		}
-		if !s.is("row") {
-			if err := s.skip(); err != nil {
-				return Row{}, r.fail(err)
+		if r.cur == nil || r.next == len(r.cur.rows) {
+			if err := r.nextBatch(ctx); err != nil {
+				return Row{}, err
 			}
 			continue
 		}
-		num := r.lastRow + 1
-		if v, ok := attr(s.attrs, "r", false); ok {
-			if n, ok := parseUint(bytes.TrimSpace(v)); ok && n > 0 {
-				num = n
-			}
-		}
-		if num > maxRows {
-			return Row{}, r.fail(fmt.Errorf("%w: row number %d is past the last row a sheet can have (%d)", ErrNotXLSX, num, maxRows))
-		}
+		raw := &r.cur.rows[r.next]
+		r.next++
+		num := raw.num
 		r.lastRow = num
 		r.done.Store(int64(num))
-		r.rowBuf, r.problems, r.spans, r.rowFull = r.rowBuf[:0], r.problems[:0], r.spans[:0], false
-		if s.kind == tagOpen {
-			if err := r.readCells(num); err != nil {
-				return Row{}, r.fail(err)
+		r.rowBuf, r.spans, r.rowFull = r.rowBuf[:0], r.spans[:0], false
+		r.problems = append(r.problems[:0], raw.problems...)
+		for _, c := range r.cur.cells[raw.first:raw.last] {
+			if err := r.resolve(c, r.cur.text[c.start:c.end], num); err != nil {
+				r.err = r.fail(err)
+				return Row{}, r.err
 			}
 		}
 		if row, ok := r.finishRow(num); ok {
 			return row, nil
 		}
+	}
+}
+
+// nextBatch hands the batch resolved back to the tokenizer and waits for the next. The
+// last batch's error (io.EOF at the end) is kept for every later call.
+func (r *SheetReader) nextBatch(ctx context.Context) error {
+	if r.cur != nil {
+		if r.cur.err != nil {
+			r.lastRow = r.cur.errRow
+			r.err = io.EOF
+			if !errors.Is(r.cur.err, io.EOF) {
+				r.err = r.fail(r.cur.err)
+			}
+			return r.err
+		}
+		select {
+		case r.tok.free <- r.cur:
+		default:
+		}
+		r.cur = nil
+	}
+	select {
+	case b, ok := <-r.tok.out:
+		if !ok {
+			r.err = r.fail(fmt.Errorf("%w: the sheet reader is closed", ErrNotXLSX))
+			return r.err
+		}
+		r.cur, r.next = b, 0
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -223,9 +245,10 @@ func (r *SheetReader) setSpan(col, start int) {
 	r.spans[col-1] = span{int32(start), int32(len(r.rowBuf))}
 }
 
-// problem notes why a cell was dropped from the row.
-func (r *SheetReader) problem(cell string, kind error, msg string) {
-	r.problems = append(r.problems, &Error{Sheet: r.name, Row: r.lastRow, Cell: cell, Err: problemError{msg, kind}})
+// problemErr is why a cell was dropped from its row.
+// It is called from the tokenizer's goroutine too: it reads only r.name.
+func (r *SheetReader) problemErr(col, num int, kind error, msg string) error {
+	return &Error{Sheet: r.name, Row: num, Cell: cellName(col, num), Err: problemError{msg, kind}}
 }
 
 // problemError is a row problem's message, wrapping its kind (ErrCellTooLarge, ErrBadCell).
