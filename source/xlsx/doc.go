@@ -60,6 +60,15 @@
 // overhead per string); past SharedStringsInMemory (32 MiB) they go to a temporary file
 // read back through small caches, so a workbook's size does not set the memory used.
 //
+// # How it reads
+//
+// A purpose-built scanner, not encoding/xml (which allocates per token) nor excelize's
+// Rows() (about 10k rows/s, and no style ids for dates or 00000 formats). Parts inflate
+// with klauspost/compress's flate. A sheet is read in three stages on their own
+// goroutines: inflating, tokenizing into batches of raw rows, and resolving them in Next;
+// the caller's goroutine does only the last. The million-row benchmark sheet (576 MB of
+// XML, 5M shared strings) takes about 13 s of CPU in all and 60-75 MB of peak RSS.
+//
 // # Where this differs from excelize
 //
 //   - Dates are ISO 8601 rather than laid out by the cell's format code; numbers past

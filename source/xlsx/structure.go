@@ -220,7 +220,7 @@ func (a *archive) readStyles(part string) ([]cellFormat, error) {
 			inXfs = s.depth
 		case s.kind == tagClose && string(s.name) == "cellXfs":
 			inXfs = 0
-		case inXfs > 0 && s.depth == inXfs && s.is("xf"), inXfs > 0 && s.depth == inXfs+1 && s.kind == tagOpen && s.is("xf"):
+		case inXfs > 0 && s.is("xf") && isChildOf(s, inXfs):
 			if len(xfIDs) == maxStyles {
 				return fmt.Errorf("part %s: over %d cell formats: %w", part, maxStyles, ErrTooMany)
 			}
@@ -237,6 +237,15 @@ func (a *archive) readStyles(part string) ([]cellFormat, error) {
 		styles[i] = classifyNumFmt(id, custom)
 	}
 	return styles, nil
+}
+
+// isChildOf reports whether the tag just read is a child of the element open at depth d
+// (an open tag has added its own level; a self-closing one has not).
+func isChildOf(s *scanner, d int) bool {
+	if s.kind == tagOpen {
+		return s.depth == d+1
+	}
+	return s.depth == d
 }
 
 // intAttr reads a non-negative integer attribute.
