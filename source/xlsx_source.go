@@ -120,7 +120,13 @@ func xlsxFail(path string, err error) error {
 	re := &ReadError{File: path, Err: xlsxError{err}}
 	var xe *xlsx.Error
 	if errors.As(err, &xe) {
+		// The ReadError names the file and row; the sheet goes in front of the reason.
 		re.Row = xe.Row
+		if xe.Sheet != "" {
+			re.Err = xlsxError{fmt.Errorf("sheet %q: %w", xe.Sheet, xe.Err)}
+		} else {
+			re.Err = xlsxError{xe.Err}
+		}
 	}
 	return re
 }

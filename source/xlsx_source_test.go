@@ -93,9 +93,10 @@ func TestXLSXSource(t *testing.T) {
 			err:  ErrNoHeader,
 		},
 		{
-			name: "malformed sheet is ErrNotXLSX of both packages",
-			book: xlsxtest.Book{Sheets: []xlsxtest.Sheet{{Name: "S", Data: `<row r="1">` + inline("A1", "h") + `</row><row r="2"><c r="A2"><v>1`}}},
-			err:  xlsx.ErrNotXLSX,
+			name:    "malformed sheet is ErrNotXLSX of both packages, located",
+			book:    xlsxtest.Book{Sheets: []xlsxtest.Sheet{{Name: "S", Data: `<row r="1">` + inline("A1", "h") + `</row><row r="2"><c r="A2"><v>1`}}},
+			err:     xlsx.ErrNotXLSX,
+			errText: `book.xlsx: row 2: sheet "S": not a readable XLSX workbook: part xl/worksheets/sheet1.xml: unexpected end of part`,
 		},
 	}
 	for _, tc := range tests {
