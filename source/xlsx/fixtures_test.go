@@ -1,12 +1,10 @@
-package source
+package xlsx
 
 import (
-	"archive/zip"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -14,7 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// updateFixtures regenerates testdata/*.xlsx: go test ./importer -run TestGenerateFixtures -update-fixtures
+// updateFixtures regenerates testdata/*.xlsx: go test ./source/xlsx -run TestGenerateFixtures -update-fixtures
 var updateFixtures = flag.Bool("update-fixtures", false, "rewrite the XLSX fixtures under testdata/")
 
 // fixtureBuilders make the committed XLSX fixtures with excelize, the way a user's tool would.
@@ -22,6 +20,7 @@ func fixtureBuilders() map[string]func(t testing.TB) *excelize.File {
 	return map[string]func(t testing.TB) *excelize.File{
 		"leads.xlsx":    buildLeadsFixture,
 		"date1904.xlsx": buildDate1904Fixture,
+		"merged.xlsx":   buildMergedFixture,
 	}
 }
 
@@ -133,68 +132,32 @@ func buildDate1904Fixture(t testing.TB) *excelize.File {
 	return f
 }
 
-// xlsxParts is a hand-written workbook: the parts a spreadsheet writer might produce, for
-// shapes excelize does not write (inline strings, prefixes, CDATA, lying zip headers).
-type xlsxParts struct {
-	sheet     string // the <sheetData> content
-	shared    []string
-	numFmts   string // <numFmts> content
-	xfs       []int  // numFmtId per cell style
-	date1904  bool
-	prefix    string // element prefix for the sheet, e.g. "x:"
-	dimension string // <dimension ref>, if any
-	extra     map[string]string
-}
-
-func writeXLSX(t testing.TB, dir string, p xlsxParts) string {
-	t.Helper()
-	path := filepath.Join(dir, "book.xlsx")
-	out, err := os.Create(path)
+// buildMergedFixture is the shape openpyxl and exceljs users send: a hidden first sheet
+// of settings, then the leads with an account merged down over the rows it applies to,
+// and a title merged across.
+func buildMergedFixture(t testing.TB) *excelize.File {
+	f := excelize.NewFile()
+	require.NoError(t, f.SetSheetName("Sheet1", "Config"))
+	set(t, f, "Config", "A1", "secret setting", 0)
+	idx, err := f.NewSheet("Leads")
 	require.NoError(t, err)
-	zw := zip.NewWriter(out)
-	add := func(name, body string) {
-		w, err := zw.Create(name)
-		require.NoError(t, err)
-		_, err = w.Write([]byte(body))
-		require.NoError(t, err)
+	f.SetActiveSheet(idx) // excelize does not hide the active sheet
+	require.NoError(t, f.SetSheetVisible("Config", false))
+	const s = "Leads"
+	for i, h := range []string{"Account", "First", "Last", "Note"} {
+		set(t, f, s, fmt.Sprintf("%c1", 'A'+i), h, 0)
 	}
-	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
-	add("[Content_Types].xml", `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`)
-	add("_rels/.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
-	pr := ""
-	if p.date1904 {
-		pr = `<workbookPr date1904="1"/>`
+	rows := [][]string{{"18", "Ada", "Lovelace", "merged across"}, {"", "Bob", "Smith", ""}, {"", "Cy", "Young", ""}, {"19", "Di", "Prince", ""}}
+	for r, row := range rows {
+		for c, v := range row {
+			if v != "" {
+				set(t, f, s, fmt.Sprintf("%c%d", 'A'+c, r+2), v, 0)
+			}
+		}
 	}
-	add("xl/workbook.xml", `<?xml version="1.0"?><workbook `+ns+`>`+pr+`<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>`)
-	add("xl/_rels/workbook.xml.rels", `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
-		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>`+
-		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="/xl/styles.xml"/>`+
-		`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`)
-	var xfs strings.Builder
-	for _, id := range p.xfs {
-		fmt.Fprintf(&xfs, `<xf numFmtId="%d"/>`, id)
-	}
-	add("xl/styles.xml", `<?xml version="1.0"?><styleSheet `+ns+`><numFmts>`+p.numFmts+`</numFmts><cellXfs>`+xfs.String()+`</cellXfs></styleSheet>`)
-	var sst strings.Builder
-	for _, s := range p.shared {
-		sst.WriteString("<si>" + s + "</si>")
-	}
-	add("xl/sharedStrings.xml", `<?xml version="1.0"?><sst `+ns+`>`+sst.String()+`</sst>`)
-	x := p.prefix
-	sheetNS := `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
-	if x != "" {
-		sheetNS = `xmlns:` + strings.TrimSuffix(x, ":") + `="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
-	}
-	dim := ""
-	if p.dimension != "" {
-		dim = `<` + x + `dimension ref="` + p.dimension + `"/>`
-	}
-	add("xl/worksheets/sheet1.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
-		`<`+x+`worksheet `+sheetNS+`>`+dim+`<`+x+`sheetData>`+p.sheet+`</`+x+`sheetData></`+x+`worksheet>`)
-	for name, body := range p.extra {
-		add(name, body)
-	}
-	require.NoError(t, zw.Close())
-	require.NoError(t, out.Close())
-	return path
+	require.NoError(t, f.MergeCell(s, "A2", "A4"))
+	require.NoError(t, f.MergeCell(s, "D2", "D3"))
+	require.NoError(t, f.MergeCell(s, "D5", "E5"))
+	set(t, f, s, "D5", "across only", 0)
+	return f
 }

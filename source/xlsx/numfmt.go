@@ -1,4 +1,4 @@
-package source
+package xlsx
 
 import (
 	"math"
@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// DateTimeLayout is how XLSX date/time cells are delivered (the API's MM-dd-yyyy HH:mm:ss).
-const DateTimeLayout = "01-02-2006 15:04:05"
+// DateTimeLayout is how date and time cells are delivered: ISO 8601 without a zone,
+// to the second. A time without a date is on 1899-12-30, day 0 of the 1900 system.
+const DateTimeLayout = "2006-01-02T15:04:05"
 
 type fmtKind uint8
 
@@ -20,8 +21,9 @@ const (
 
 // cellFormat is what a cell style's number format means for the text we deliver.
 type cellFormat struct {
-	kind    fmtKind
-	pattern []patElem // fmtDigits: the first section
+	kind     fmtKind
+	timeOnly bool      // fmtDate: a time of day or duration, no date part
+	pattern  []patElem // fmtDigits: the first section
 }
 
 // patElem is a digit placeholder ('0', '#' or '?') or, when lit is set, literal text.
@@ -30,28 +32,30 @@ type patElem struct {
 	lit string
 }
 
-// builtinDateIDs are the built-in number formats that show dates or times (ECMA-376 18.8.30,
-// plus the East Asian and Thai ids Excel assigns to locale date formats).
-func builtinDate(id int) bool {
+// builtinDate reports whether a built-in number format shows dates or times (ECMA-376
+// 18.8.30, plus the East Asian and Thai ids Excel assigns to locale date formats), and
+// whether it shows only a time.
+func builtinDate(id int) (date, timeOnly bool) {
 	switch {
-	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 45 && id <= 47,
-		id >= 50 && id <= 58, id >= 71 && id <= 81:
-		return true
+	case id >= 18 && id <= 21, id >= 32 && id <= 35, id >= 45 && id <= 47, id == 55, id == 56:
+		return true, true
+	case id >= 14 && id <= 22, id >= 27 && id <= 36, id >= 50 && id <= 58, id >= 71 && id <= 81:
+		return true, false
 	}
-	return false
+	return false, false
 }
 
 // classifyNumFmt classifies number format id, looking first among the workbook's own codes.
 func classifyNumFmt(id int, custom map[int]string) cellFormat {
 	code, ok := custom[id]
 	if !ok {
-		if builtinDate(id) {
-			return cellFormat{kind: fmtDate}
+		if date, timeOnly := builtinDate(id); date {
+			return cellFormat{kind: fmtDate, timeOnly: timeOnly}
 		}
 		return cellFormat{}
 	}
-	if isDateCode(code) {
-		return cellFormat{kind: fmtDate}
+	if date, timeOnly := dateCode(code); date {
+		return cellFormat{kind: fmtDate, timeOnly: timeOnly}
 	}
 	if pat, ok := digitPattern(code); ok {
 		return cellFormat{kind: fmtDigits, pattern: pat}
@@ -59,38 +63,52 @@ func classifyNumFmt(id int, custom map[int]string) cellFormat {
 	return cellFormat{}
 }
 
-// isDateCode reports whether a format code shows a date or time: it has d, m, y, h or s
+// dateCode reports whether a format code shows a date or time: it has d, m, y, h or s
 // outside quoted text, escapes, fill/space directives and [bracketed] parts other than
-// elapsed-time ones ([h], [mm], [ss]).
-func isDateCode(code string) bool {
+// elapsed-time ones ([h], [mm], [ss]). It shows only a time when it has h or s (or an
+// elapsed part) and neither d nor y; a lone m is then minutes.
+func dateCode(code string) (date, timeOnly bool) {
+	var hasDate, hasTime, hasM bool
 	for i := 0; i < len(code); i++ {
 		switch c := code[i]; c {
 		case '"':
-			if j := strings.IndexByte(code[i+1:], '"'); j >= 0 {
-				i += j + 1
-			} else {
-				return false
+			j := strings.IndexByte(code[i+1:], '"')
+			if j < 0 {
+				return false, false
 			}
+			i += j + 1
 		case '\\', '_', '*':
 			i++ // the next character is literal, a width or a fill
 		case '[':
 			j := strings.IndexByte(code[i:], ']')
 			if j < 0 {
-				return false
+				return false, false
 			}
 			inner := strings.ToLower(code[i+1 : i+j])
 			if inner != "" && strings.Trim(inner, "hms") == "" {
-				return true
+				hasTime = true
 			}
 			i += j
+		case ';':
+			i = len(code) // the first section decides
 		default:
 			switch c | 0x20 { // lower case
-			case 'd', 'm', 'y', 'h', 's':
-				return true
+			case 'd', 'y':
+				hasDate = true
+			case 'h', 's':
+				hasTime = true
+			case 'm':
+				hasM = true
 			}
 		}
 	}
-	return false
+	switch {
+	case hasDate:
+		return true, false
+	case hasTime:
+		return true, true
+	}
+	return hasM, false
 }
 
 // digitPattern parses the first section of code when it is only digit placeholders and
@@ -172,9 +190,9 @@ func sectionEnd(code string) int {
 	return -1
 }
 
-// applyDigits lays the digits of a non-negative integer into the pattern the way a
+// appendDigits lays the digits of a non-negative integer into the pattern the way a
 // spreadsheet does: from the right, the leftmost placeholder taking any extra digits.
-func applyDigits(pat []patElem, digits string) string {
+func appendDigits(dst []byte, pat []patElem, digits []byte) []byte {
 	first := -1
 	for i, e := range pat {
 		if e.ph != 0 {
@@ -182,48 +200,64 @@ func applyDigits(pat []patElem, digits string) string {
 			break
 		}
 	}
-	parts := make([]string, len(pat))
+	// Fill from the right into a scratch area past dst's end, then move it into place.
+	var scratch [64]byte
+	out := scratch[:0]
 	di := len(digits)
 	for i := len(pat) - 1; i >= 0; i-- {
 		e := pat[i]
 		switch {
 		case e.ph == 0:
-			parts[i] = e.lit
+			for j := len(e.lit) - 1; j >= 0; j-- {
+				out = append(out, e.lit[j])
+			}
 		case i == first && di > 0:
-			parts[i] = digits[:di]
-			di = 0
+			for ; di > 0; di-- {
+				out = append(out, digits[di-1])
+			}
 		case di > 0:
-			parts[i] = digits[di-1 : di]
+			out = append(out, digits[di-1])
 			di--
 		case e.ph == '0':
-			parts[i] = "0"
+			out = append(out, '0')
 		case e.ph == '?':
-			parts[i] = " "
+			out = append(out, ' ')
 		}
 	}
-	return strings.Join(parts, "")
+	for i := len(out) - 1; i >= 0; i-- {
+		dst = append(dst, out[i])
+	}
+	return dst
 }
 
-// formatNumber turns a numeric cell's stored text into what we deliver.
-func formatNumber(v []byte, cf cellFormat, date1904 bool) string {
-	if cf.kind == fmtGeneral && plainInteger(v) {
-		return string(v)
+// appendNumber appends what we deliver for a numeric cell's stored text.
+func appendNumber(dst, v []byte, cf cellFormat, date1904 bool) []byte {
+	if plainInteger(v) {
+		switch cf.kind {
+		case fmtGeneral:
+			return append(dst, v...)
+		case fmtDigits:
+			return appendDigits(dst, cf.pattern, v)
+		}
 	}
 	f, err := strconv.ParseFloat(string(v), 64)
 	if err != nil {
-		return string(v)
+		return append(dst, v...)
 	}
 	switch cf.kind {
 	case fmtDate:
+		if cf.timeOnly && f < 1 {
+			date1904 = false // a time of day is on 1899-12-30 in either system
+		}
 		if t, ok := serialTime(f, date1904); ok {
-			return t.Format(DateTimeLayout)
+			return t.AppendFormat(dst, DateTimeLayout)
 		}
 	case fmtDigits:
 		if f >= 0 && f < 1e15 && f == math.Trunc(f) {
-			return applyDigits(cf.pattern, strconv.FormatFloat(f, 'f', -1, 64))
+			return appendDigits(dst, cf.pattern, strconv.AppendFloat(nil, f, 'f', -1, 64))
 		}
 	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
+	return strconv.AppendFloat(dst, f, 'f', -1, 64)
 }
 
 // plainInteger reports whether v is digits only, short enough to be exact, no leading zero.
@@ -241,7 +275,8 @@ func plainInteger(v []byte) bool {
 
 // serialTime converts a spreadsheet serial date to a time, rounded to the nearest second
 // (half a second rounds up). Rounding goes through whole milliseconds first so that the
-// float error of the stored serial cannot turn 23.5 s into 23.4999 s.
+// float error of the stored serial cannot turn 23.5 s into 23.4999 s. In the 1900 system
+// day 0 (Excel's "1900-01-00", a time without a date) is 1899-12-30.
 func serialTime(serial float64, date1904 bool) (time.Time, bool) {
 	const maxSerial = 2958466 // 10000-01-01 in the 1900 system
 	if serial < 0 || serial >= maxSerial || math.IsNaN(serial) {
@@ -254,6 +289,8 @@ func serialTime(serial float64, date1904 bool) (time.Time, bool) {
 	switch {
 	case date1904:
 		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	case days == 0:
+		base = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 	case days < 60:
 		// Serials before Excel's phantom 1900-02-29 count from 1899-12-31.
 		base = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)

@@ -1,4 +1,4 @@
-package source
+package xlsx
 
 import (
 	"errors"
@@ -22,6 +22,10 @@ type readAhead struct {
 	cur    []byte // what is left of it
 	once   sync.Once
 }
+
+// errReadAheadClosed is what a read gets once the reader is closed (a tokenizer still
+// reading then stops instead of waiting).
+var errReadAheadClosed = errors.New("read after close")
 
 const (
 	readAheadBlock  = 256 << 10
@@ -47,6 +51,7 @@ func (r *readAhead) fill() {
 		select {
 		case buf = <-r.free:
 		case <-r.done:
+			r.err = errReadAheadClosed
 			return
 		}
 		n, err := io.ReadFull(r.src, buf[:cap(buf)])
@@ -54,6 +59,7 @@ func (r *readAhead) fill() {
 			select {
 			case r.blocks <- buf[:n]:
 			case <-r.done:
+				r.err = errReadAheadClosed
 				return
 			}
 		}
