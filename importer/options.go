@@ -70,9 +70,10 @@ type Options struct {
 	// forgotten, so a lead is listed once and never counts twice against
 	// --max-removed.
 	KeepRemoved bool
-	// ForgetConfirmed removes each confirmed lead from State instead of
-	// recording it: the run acting on the removed leads.
-	ForgetConfirmed bool
+	// ForgetIn, for the run that acts on the removed leads (whose State is
+	// nil), is the state from which each lead the server confirms is
+	// removed.
+	ForgetIn *state.Store
 	// TempDir holds the spill files of duplicate detection; "" is the
 	// system's temporary directory.
 	TempDir  string

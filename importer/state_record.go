@@ -26,11 +26,13 @@ type stateRecorder struct {
 
 // newStateRecorder is the recorder of a run with --state, nil without.
 func newStateRecorder(opts *Options) *stateRecorder {
-	if opts.State == nil {
-		return nil
+	switch {
+	case opts.ForgetIn != nil:
+		return &stateRecorder{store: opts.ForgetIn, action: opts.Action.Key(), forget: true, now: time.Now}
+	case opts.State != nil:
+		return &stateRecorder{store: opts.State, action: opts.Action.Key(), changedOnly: opts.ChangedOnly && !opts.FullRefresh, now: time.Now}
 	}
-	return &stateRecorder{store: opts.State, action: opts.Action.Key(), changedOnly: opts.ChangedOnly && !opts.FullRefresh,
-		forget: opts.ForgetConfirmed, now: time.Now}
+	return nil
 }
 
 // flushed records what is pending and reports the error, if any; nil for a

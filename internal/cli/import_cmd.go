@@ -41,6 +41,7 @@ func newImportCmd(a *app, validateOnly bool, runF func(context.Context, *importO
 	fl.IntVar(&o.BatchBytes, "batch-bytes", importer.DefaultBatchBytes, "largest bulk request body in bytes")
 	fl.StringVar(&o.Payloads, "payloads", "", "with --dry-run: write the exact request bodies, one per line")
 	fl.StringVar(&o.API, "api", "bulk", "bulk (POST|PUT /leads/bulk) or single (POST /lead per lead)")
+	o.State.register(cmd)
 	if !validateOnly {
 		fl.StringVar(&o.Mode, "mode", string(importer.ModeAdd), "add (POST /leads/bulk) or update (PUT /leads/bulk)")
 		fl.BoolVar(&o.DryRun, "dry-run", false, "validate and report without sending (same as validate)")

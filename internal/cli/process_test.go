@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/xonvo/xonvo-import/internal/leadgen"
 	"github.com/xonvo/xonvo-import/sandbox"
+	"github.com/xonvo/xonvo-import/state"
 )
 
 // builtBinary is the binary the signal and crash tests run, built once per
@@ -225,4 +227,42 @@ func TestSecondRunOnTheSameReportIsRefused(t *testing.T) {
 	<-exited
 	f.resume(t) // a dead run's lock is taken over
 	f.requireAllSentOnce(t, rows)
+}
+
+// TestKillNineDuringAChangedOnlyRunThenResume: after kill -9 and --resume,
+// the state holds exactly the leads the server holds, so the next night
+// sends nothing for an unchanged export.
+func TestKillNineDuringAChangedOnlyRunThenResume(t *testing.T) {
+	const rows = 1000
+	f := newProcFixture(t, rows)
+	stateFile := filepath.Join(t.TempDir(), "job.state")
+	cmd, exited := f.start(t, "--state", stateFile, "--changed-only")
+	waitForJournal(t, f.report+".journal", 3, exited)
+	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+	<-exited
+
+	out, err := exec.Command(f.bin, f.tg.with("import", f.input, "--mapping", "testdata/mapping.yaml", "--report", f.report,
+		"--batch-size", "5", "--resume", "--state", stateFile, "--changed-only")...).CombinedOutput()
+	require.NoError(t, err, string(out))
+	f.requireAllSentOnce(t, rows)
+
+	st, err := state.Open(context.Background(), stateFile, state.Options{ReadOnly: true})
+	require.NoError(t, err)
+	held := map[string]bool{}
+	require.NoError(t, st.ForEach(context.Background(), func(k state.Key, _ state.Entry) error {
+		held[k.AccountID+"/"+k.ExternalID] = true
+		return nil
+	}))
+	require.NoError(t, st.Close())
+	server := map[string]bool{}
+	for _, l := range f.tg.srv.Leads() {
+		server[l.AccountID+"/"+l.ExternalID] = true
+	}
+	assert.Equal(t, server, held, "the state holds exactly what the server holds")
+
+	before := len(f.tg.srv.Requests())
+	res := runCLI(t, nil, f.tg.with("import", f.input, "--mapping", "testdata/mapping.yaml", "--report", tempPath(t, "night2.csv"),
+		"--state", stateFile, "--changed-only", "--reprocess")...)
+	require.Equal(t, ExitOK, res.code, res.stderr)
+	assert.Len(t, f.tg.srv.Requests(), before, "an unchanged export sends nothing")
 }

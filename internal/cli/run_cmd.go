@@ -48,6 +48,7 @@ type runOptions struct {
 	CPUProfile   string
 	Conn         connOptions
 	Monitor      monitorOptions
+	State        stateOptions // import and validate only
 }
 
 // registerRead adds the flags of reading and reporting.
@@ -159,6 +160,9 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 	if err := o.Monitor.check(); err != nil {
 		return err
 	}
+	if err := o.State.check(); err != nil {
+		return err
+	}
 	log, err := o.app.logger()
 	if err != nil {
 		return err
@@ -198,6 +202,16 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 		MaxErrors: o.MaxErrors, MaxErrorRate: o.MaxErrorRate, Resume: o.Resume, Source: srcOpts, Logger: log,
 		Progress: &importer.Progress{},
 	}
+	if o.State.Path != "" {
+		store, err := openState(ctx, o.State.Path, o.DryRun, log)
+		if err != nil {
+			return fail(err)
+		}
+		if store != nil {
+			defer store.Close()
+			o.State.apply(&opts, store)
+		}
+	}
 	if o.DryRun && env.Getenv("GOGC") == "" {
 		// A dry run's live heap is mostly the pointer-free duplicate table,
 		// so collecting at 1.5x instead of 2x it costs no measurable CPU and
@@ -215,6 +229,11 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 	}
 	stopProgress := startProgress(ctx, env.Stderr, log, opts.Progress, o.app.quiet)
 	summary, runErr := importer.Run(ctx, opts)
+	if runErr == nil && summary.Stopped == reports.StopNone && o.State.OnRemoved != onRemovedReport && !o.DryRun && opts.State != nil {
+		runErr = actOnRemoved(ctx, opts, conn.client, o.State.OnRemoved, &summary)
+	} else if opts.State != nil {
+		summary.RemovedAction = reports.RemovedReport
+	}
 	stopProgress()
 	out.summary = summary
 	out.ran = summary.Rows > 0 || runErr == nil
