@@ -31,6 +31,7 @@ bench: build
 
 fuzz:
 	$(GO) test ./importer -run '^$$' -fuzz FuzzReadAndMap -fuzztime 60s
+	$(GO) test ./source/xlsx -run '^$$' -fuzz FuzzXLSXMatchesExcelize -fuzztime 60s
 
 clean:
 	rm -rf bin out

@@ -93,8 +93,11 @@ func (SingleLeads) Batched() bool { return false }
 // ExtraColumns implements Action.
 func (SingleLeads) ExtraColumns() []string { return nil }
 
-// Prepare implements Action.
-func (SingleLeads) Prepare(res *mapping.Result, it *Item) string { return prepareLead(res, it) }
+// Prepare implements Action: POST /lead names no account.
+func (SingleLeads) Prepare(res *mapping.Result, it *Item) string {
+	it.Lead = res.Lead
+	return ""
+}
 
 // Encode implements Action.
 func (SingleLeads) Encode(it *Item, scratch []byte) ([]byte, error) {

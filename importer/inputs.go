@@ -15,6 +15,10 @@ import (
 	"github.com/xonvo/xonvo-import/state"
 )
 
+// ErrSingleWithAccount refuses --api single with a mapping that names an
+// account.
+var ErrSingleWithAccount = errors.New("POST /lead (--api single) carries no account, so a lead would not land in the account the mapping names; remove account from the mapping, or use --api bulk")
+
 // input is one opened file with its mapper and its columns' places in the
 // report.
 type input struct {
@@ -68,6 +72,11 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 		}
 	}()
 	_, single := opts.Action.(SingleLeads)
+	if single && (opts.Mapping.Account.Column != "" || opts.Mapping.Account.Value != "") {
+		// POST /lead names no account: the lead lands wherever the API puts
+		// it, and a report naming the mapped account would say otherwise.
+		return nil, fmt.Errorf("mapping: %w", ErrSingleWithAccount)
+	}
 	for _, path := range opts.Files {
 		if skip, why, err := set.alreadyImported(ctx, opts, path); err != nil {
 			return nil, err

@@ -165,3 +165,22 @@ func TestJournalIsPrivateAndFollowsNoLink(t *testing.T) {
 		})
 	}
 }
+
+func TestPayloadsFileIsPrivateAndFollowsNoLink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "victim")
+	require.NoError(t, os.WriteFile(target, []byte("keep"), 0o644))
+	payloads := filepath.Join(dir, "payloads.jsonl")
+	require.NoError(t, os.Symlink(target, payloads))
+	opts := baseOptions(t, []string{genCSV(t, 20, 1)}, BulkLeads{})
+	opts.DryRun, opts.PayloadsPath = true, payloads
+	_, err := Run(context.Background(), opts)
+	require.NoError(t, err)
+	st, err := os.Lstat(payloads)
+	require.NoError(t, err)
+	assert.True(t, st.Mode().IsRegular(), "the planted link is replaced")
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	b, err := os.ReadFile(target)
+	require.NoError(t, err)
+	assert.Equal(t, "keep", string(b), "the link's target is untouched")
+}

@@ -178,7 +178,7 @@ type outputs struct {
 	report    reports.Writer
 	journal   *journal
 	confirmed sentRows // rows an interrupted run confirmed (--resume)
-	payloadF  *os.File
+	payloadF  *reports.PrivateFile
 	payload   *bufio.Writer
 }
 
@@ -198,11 +198,11 @@ func openOutputs(ctx context.Context, opts *Options, set *inputSet) (*outputs, e
 	}
 	out.report = w
 	if opts.DryRun && opts.PayloadsPath != "" {
-		if out.payloadF, err = os.OpenFile(opts.PayloadsPath, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600); err != nil {
+		if out.payloadF, err = reports.CreatePrivate(opts.PayloadsPath); err != nil {
 			out.abort()
 			return nil, fmt.Errorf("payloads: %w", err)
 		}
-		out.payload = bufio.NewWriterSize(out.payloadF, 256<<10)
+		out.payload = bufio.NewWriterSize(out.payloadF.Writer(), 256<<10)
 	}
 	return out, nil
 }
@@ -216,7 +216,7 @@ func (o *outputs) abort() {
 		_ = o.journal.close(false)
 	}
 	if o.payloadF != nil {
-		_ = o.payloadF.Close()
+		_ = o.payloadF.Abort()
 	}
 }
 
@@ -227,9 +227,11 @@ func (o *outputs) close(complete, reportBroken bool, summary *reports.Summary) e
 	var errs []error
 	if o.payload != nil {
 		if err := o.payload.Flush(); err != nil {
+			_ = o.payloadF.Abort()
 			errs = append(errs, fmt.Errorf("payloads: %w", err))
+		} else {
+			errs = append(errs, o.payloadF.Commit())
 		}
-		errs = append(errs, o.payloadF.Close())
 	}
 	if o.journal != nil {
 		errs = append(errs, o.journal.close(complete))

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/sandbox"
 )
@@ -52,6 +53,9 @@ func TestRunSendsEveryValidRow(t *testing.T) {
 			}
 			opts := baseOptions(t, []string{genCSV(t, tc.rows, tc.accounts)}, action)
 			opts.BatchRows, opts.Concurrency, opts.Window = tc.batch, tc.concurrency, 50
+			if tc.single {
+				opts.Mapping.Account = mapping.ValueSpec{} // POST /lead names no account
+			}
 			sum, err := Run(context.Background(), opts)
 			require.NoError(t, err)
 			assert.Empty(t, sum.Stopped, "exit 0: nothing stopped the run")
@@ -280,6 +284,15 @@ func TestRunDryRunPayloads(t *testing.T) {
 	}
 	require.NoError(t, sc.Err())
 	assert.Len(t, leads, 230)
+}
+
+func TestRunSingleRefusesAMappedAccount(t *testing.T) {
+	srv := newSandbox(t, sandbox.Options{})
+	opts := baseOptions(t, []string{genCSV(t, 5, 1)}, SingleLeads{Client: newTestClient(t, srv, newFakeClock())})
+	_, err := Run(context.Background(), opts)
+	require.ErrorIs(t, err, ErrSingleWithAccount)
+	assert.Contains(t, err.Error(), "--api bulk")
+	assert.Empty(t, srv.Requests())
 }
 
 func TestRunFailsBeforeReadingOnBadMapping(t *testing.T) {

@@ -129,7 +129,8 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 		for _, f := range []wire.Field{wire.FirstName, wire.LastName, wire.Phone, wire.Timestamp} {
 			m.required[f] = true
 		}
-		if !p.account.set {
+		// POST /lead names no account (SingleLead): none is needed.
+		if !opts.SingleLead && !p.account.set {
 			b.problems = append(b.problems, `account: not set; add account: {column: <header>} or account: {value: "<id>"}`)
 		}
 	case KindAgent:
