@@ -225,10 +225,10 @@ func TestCSVSource(t *testing.T) {
 			want:    want{header: []string{"a", "b"}, records: []Record{rec(2, "1", "2")}},
 		},
 		{
-			name:    "blank lines skipped and not counted; empty records skipped but counted",
+			name:    "blank lines and empty records are skipped but keep their row numbers",
 			file:    "a.csv",
 			content: []byte("\n\na,b\n\n1,2\n\r\n,\n \n3,4\n\n"),
-			want:    want{header: []string{"a", "b"}, records: []Record{rec(2, "1", "2"), rec(5, "3", "4")}},
+			want:    want{header: []string{"a", "b"}, records: []Record{rec(5, "1", "2"), rec(9, "3", "4")}},
 		},
 		{
 			name:    "header kept as read",
@@ -417,7 +417,7 @@ func TestDetectDelimiter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, detectDelimiter([]byte(tc.head), tc.preferTab))
+			assert.Equal(t, tc.want, detectDelimiter([]byte(tc.head), tc.preferTab, 0))
 		})
 	}
 }
