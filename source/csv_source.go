@@ -90,8 +90,9 @@ func (s *csvRows) ReadRow(context.Context) (rawRow, error) {
 		row := line - s.extra
 		last := len(cells) - 1
 		lastLine, _ := s.csv.FieldPos(last)
-		s.extra += lastLine - line + strings.Count(cells[last], "\n")
-		s.endLine = line + (lastLine - line) + strings.Count(cells[last], "\n")
+		nl := strings.Count(cells[last], "\n")
+		s.extra += lastLine - line + nl
+		s.endLine = lastLine + nl
 		if s.csv.InputOffset()-start > s.maxBytes {
 			return rawRow{}, &ReadError{File: s.name, Row: row, Err: ErrRecordTooLarge}
 		}

@@ -18,6 +18,7 @@ type textEncoding struct {
 	name    string            // canonical name, for messages
 	dec     encoding.Encoding // nil: the bytes are UTF-8 already (invalid ones are replaced)
 	skipBOM int               // UTF-8 BOM bytes to drop
+	valid   bool              // UTF-8 checked valid to the end: no bytes to replace
 }
 
 // Byte order marks.
@@ -92,7 +93,10 @@ func (e textEncoding) reader(r io.Reader) (io.Reader, *utf8Fixer, error) {
 			return nil, nil, fmt.Errorf("skip byte order mark: %w", err)
 		}
 	}
-	if e.dec == nil {
+	switch {
+	case e.dec == nil && e.valid:
+		return r, nil, nil // the hot path of the usual file: nothing in between
+	case e.dec == nil:
 		f := newUTF8Fixer(r, int64(e.skipBOM))
 		return f, f, nil
 	}

@@ -19,6 +19,7 @@ type byteStats struct {
 	firstInvalid int64 // offset of the first of them; -1 if none
 	win1252      int64 // plausibility of the high bytes read as Windows-1252
 	macRoman     int64 // plausibility of the high bytes read as MacRoman
+	whole        bool  // the statistics cover the whole file, not its start only
 }
 
 // utf8Ratio is how many valid multi-byte sequences each invalid byte must be
@@ -36,7 +37,7 @@ const utf8Ratio = 4
 func (s byteStats) decide() (textEncoding, string) {
 	switch {
 	case s.invalid == 0:
-		return textEncoding{name: "UTF-8"}, ""
+		return textEncoding{name: "UTF-8", valid: s.whole}, ""
 	case s.validSeqs > 0 && s.validSeqs >= utf8Ratio*s.invalid:
 		return textEncoding{name: "UTF-8"}, fmt.Sprintf(
 			"%d bytes are not valid UTF-8 (the first at byte offset %d); read as UTF-8 with each replaced by U+FFFD, and their rows carry a warning",
@@ -51,7 +52,7 @@ func (s byteStats) decide() (textEncoding, string) {
 // scanBytes reads r to its end and gathers byteStats; atEOF false means r is
 // only the start of the file, so a rune cut at its end is not counted.
 func scanBytes(ctx context.Context, r io.Reader, atEOF bool) (byteStats, error) {
-	st := byteStats{firstInvalid: -1}
+	st := byteStats{firstInvalid: -1, whole: atEOF}
 	sc := newScorer()
 	buf := make([]byte, 256<<10+utf8.UTFMax)
 	carry := 0

@@ -57,7 +57,7 @@ func (c *content) scan(ctx context.Context) (byteStats, error) {
 			cut = completeRunesPrefix(head)
 		}
 		if utf8.Valid(head[:cut]) {
-			return byteStats{firstInvalid: -1}, nil
+			return byteStats{firstInvalid: -1, whole: whole}, nil
 		}
 		return scanBytes(ctx, bytes.NewReader(head), whole)
 	}
@@ -73,7 +73,7 @@ func (c *content) scan(ctx context.Context) (byteStats, error) {
 		return byteStats{}, err
 	}
 	if valid {
-		return byteStats{firstInvalid: -1}, nil
+		return byteStats{firstInvalid: -1, whole: true}, nil
 	}
 	var st byteStats
 	err := pass(func(r io.Reader) (err error) { st, err = scanBytes(ctx, r, true); return err })

@@ -17,8 +17,8 @@ type rawRow struct {
 // (newTable): every row with its spreadsheet number. It may leave blank rows
 // out (the gap in Num says they were there) or return them with empty cells.
 type rowReader interface {
-	// ReadRow returns the next row; io.EOF at the end. Any other error is
-	// fatal for the file and should be a *ReadError.
+	// ReadRow returns the next row (Cells a fresh slice); io.EOF at the
+	// end. Any other error is fatal for the file and should be a *ReadError.
 	ReadRow(ctx context.Context) (rawRow, error)
 	// Warnings are file-level notes (an encoding guess).
 	Warnings() []string

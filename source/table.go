@@ -165,6 +165,31 @@ func (t *table) Next(ctx context.Context) (Record, error) {
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}
+	if t.qpos < len(t.queue) || t.err != nil || t.back != nil || len(t.ahead) > 0 || t.aheadErr != nil {
+		return t.nextHeld(ctx)
+	}
+	// The hot path: straight from the format's reader.
+	for {
+		r, err := t.rr.ReadRow(ctx)
+		if err != nil {
+			t.err = err
+			return Record{}, err
+		}
+		if r.Problem == "" && allEmpty(r.Cells) {
+			continue
+		}
+		gap := r.Num > t.prev+1
+		t.prev = r.Num
+		if gap && t.footers && t.footerCandidate(&r) {
+			return t.footerRun(ctx, r)
+		}
+		return t.shape(&r), nil
+	}
+}
+
+// nextHeld is Next while rows are held: read ahead for the header, pushed
+// back, or queued after a footer run.
+func (t *table) nextHeld(ctx context.Context) (Record, error) {
 	if t.qpos < len(t.queue) {
 		rec := t.queue[t.qpos]
 		t.qpos++
@@ -174,23 +199,24 @@ func (t *table) Next(ctx context.Context) (Record, error) {
 	if t.err != nil {
 		return Record{}, t.err
 	}
-	p, err := t.pull(ctx)
+	r, gap, err := t.pull(ctx)
 	if err != nil {
 		t.err = err
 		return Record{}, err
 	}
-	if t.footers && p.gap && t.footerCandidate(p.row) {
-		return t.footerRun(ctx, p.row)
+	if gap && t.footers && t.footerCandidate(&r) {
+		return t.footerRun(ctx, r)
 	}
-	return t.shape(p.row), nil
+	return t.shape(&r), nil
 }
 
-// footerRun holds back one-cell rows after a blank row: up to the end of the
-// file they are footers; anything else first makes them ordinary rows.
+// footerRun holds back one-cell rows after a blank row, starting with
+// first: up to the end of the file they are footers; anything else first
+// makes them ordinary rows.
 func (t *table) footerRun(ctx context.Context, first rawRow) (Record, error) {
 	run := []rawRow{first}
 	for {
-		p, err := t.pull(ctx)
+		r, gap, err := t.pull(ctx)
 		switch {
 		case errors.Is(err, io.EOF):
 			for _, r := range run {
@@ -198,58 +224,56 @@ func (t *table) footerRun(ctx context.Context, first rawRow) (Record, error) {
 			}
 			t.err = err
 			return t.Next(ctx)
-		case err == nil && t.footerCandidate(p.row) && len(run) < maxFooterRows:
-			run = append(run, p.row)
+		case err == nil && t.footerCandidate(&r) && len(run) < maxFooterRows:
+			run = append(run, r)
 			continue
 		case err != nil:
 			t.err = err
 		default:
-			t.back = &p
+			t.back = &pulled{row: r, gap: gap}
 		}
-		for _, r := range run {
-			t.queue = append(t.queue, t.shape(r))
+		for i := range run {
+			t.queue = append(t.queue, t.shape(&run[i]))
 		}
 		return t.Next(ctx)
 	}
 }
 
-func (t *table) footerCandidate(r rawRow) bool {
+func (t *table) footerCandidate(r *rawRow) bool {
 	return r.Problem == "" && nonEmpty(r.Cells) == 1
 }
 
-// pull returns the next non-blank row, noting whether blank rows came first.
-func (t *table) pull(ctx context.Context) (pulled, error) {
+// pull returns the next non-blank row, saying whether blank rows came
+// before it.
+func (t *table) pull(ctx context.Context) (r rawRow, gap bool, err error) {
 	if t.back != nil {
-		p := *t.back
+		r, gap = t.back.row, t.back.gap
 		t.back = nil
-		return p, nil
+		return r, gap, nil
 	}
 	for {
-		var r rawRow
 		switch {
 		case len(t.ahead) > 0:
 			r, t.ahead = t.ahead[0], t.ahead[1:]
 		case t.aheadErr != nil:
-			err := t.aheadErr
-			t.aheadErr = nil
-			return pulled{}, err
+			err, t.aheadErr = t.aheadErr, nil
+			return r, false, err
 		default:
-			var err error
 			if r, err = t.rr.ReadRow(ctx); err != nil {
-				return pulled{}, err
+				return r, false, err
 			}
 		}
-		if r.blank() {
+		if r.Problem == "" && allEmpty(r.Cells) {
 			continue
 		}
-		p := pulled{row: r, gap: r.Num > t.prev+1}
+		gap = r.Num > t.prev+1
 		t.prev = r.Num
-		return p, nil
+		return r, gap, nil
 	}
 }
 
 // shape checks a row's width against the header's (see layout).
-func (t *table) shape(r rawRow) Record {
+func (t *table) shape(r *rawRow) Record {
 	rec := Record{Row: r.Num, Cells: r.Cells, Problem: r.Problem, Warning: r.Warning}
 	if r.Problem != "" {
 		return rec
