@@ -119,8 +119,8 @@ func TestCSVHeaderSearch(t *testing.T) {
 			records:   []Record{rec(2, "Ann", "555")},
 		},
 		{
-			name:      "a pinned header row",
-			content:   "Export;x\nName;Phone\nAnn;555\n",
+			name:      "a pinned header row; its delimiter is counted on it",
+			content:   "Report, Q1 2026\nName;Phone\nAnn;555\n",
 			opts:      Options{HeaderRow: 2},
 			header:    []string{"Name", "Phone"},
 			headerRow: 2,

@@ -89,6 +89,12 @@ func (in *Input) Open(ctx context.Context, o Options) (_ Source, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	in.mu.Lock()
+	closed := in.closed
+	in.mu.Unlock()
+	if closed {
+		return nil, &ReadError{File: in.name, Err: errors.New("input is closed")}
+	}
 	c, err := in.content(ctx)
 	if err != nil {
 		return nil, err

@@ -14,7 +14,8 @@ type rawRow struct {
 }
 
 // rowReader is what a format (CSV, XLSX) provides to the generic layer
-// (newTable): every row with its spreadsheet number. It may leave blank rows
+// (openTable): every row with its spreadsheet number, from the top of the
+// sheet or file (the header is found among them). It may leave blank rows
 // out (the gap in Num says they were there) or return them with empty cells.
 type rowReader interface {
 	// ReadRow returns the next row (Cells a fresh slice); io.EOF at the

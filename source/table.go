@@ -71,7 +71,7 @@ func (t *table) Progress() (done, total int64) { return t.rr.Progress() }
 func (t *table) Close() error                  { return t.rr.Close() }
 
 func (t *table) Warnings() []string {
-	return append(t.rr.Warnings(), t.warnings...)
+	return slices.Concat(t.rr.Warnings(), t.warnings)
 }
 
 // findHeader reads up to the header (see Options.HeaderRow, HeaderColumns,
