@@ -22,6 +22,7 @@ var ErrSingleWithAccount = errors.New("POST /lead (--api single) carries no acco
 // input is one opened file with its mapper and its columns' places in the
 // report.
 type input struct {
+	in     *source.Input
 	src    source.Source
 	mapper *mapping.Mapper
 	align  []int // report column of each of the file's columns; nil = same order
@@ -38,30 +39,36 @@ type inputSet struct {
 	// the same content (--state); skippedFiles says which and why.
 	skipped      int
 	skippedFiles []reports.SkippedFile
-	prints       map[string]InputFingerprint // each input read once to hash it
+	prints       map[*source.Input]InputFingerprint // each input read once to hash it
+	owned        []*source.Input                    // resolved here from Options.Files: closed with the set
 }
 
-// fingerprint is path's size and SHA-256, computed once a run.
-func (s *inputSet) fingerprint(ctx context.Context, path string) (InputFingerprint, error) {
-	if fp, ok := s.prints[path]; ok {
+// fingerprint is in's content fingerprint, computed once a run.
+func (s *inputSet) fingerprint(ctx context.Context, in *source.Input) (InputFingerprint, error) {
+	if fp, ok := s.prints[in]; ok {
 		return fp, nil
 	}
-	fp, err := fingerprint(ctx, path)
+	fp, err := fingerprintOf(ctx, in)
 	if err != nil {
 		return fp, err
 	}
 	if s.prints == nil {
-		s.prints = map[string]InputFingerprint{}
+		s.prints = map[*source.Input]InputFingerprint{}
 	}
-	s.prints[path] = fp
+	s.prints[in] = fp
 	return fp, nil
 }
 
-// openInputs opens every file, binds the mapping to its header and lays out
-// the report's original columns. On error the files opened so far are
+// fingerprintAt is the fingerprint of input i, for the journal.
+func (s *inputSet) fingerprintAt(ctx context.Context, i int) (InputFingerprint, error) {
+	return s.fingerprint(ctx, s.inputs[i].in)
+}
+
+// openInputs opens every input, binds the mapping to its header and lays out
+// the report's original columns. On error the inputs opened so far are
 // closed.
 func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
-	srcOpts, err := sourceOptions(opts.Source, opts.Mapping)
+	srcOpts, err := sourceOptions(opts.Source, opts.Mapping, opts.KeysFromHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -77,8 +84,16 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 		// it, and a report naming the mapped account would say otherwise.
 		return nil, fmt.Errorf("mapping: %w", ErrSingleWithAccount)
 	}
-	for _, path := range opts.Files {
-		if skip, why, err := set.alreadyImported(ctx, opts, path); err != nil {
+	ins := opts.Inputs
+	if ins == nil {
+		if ins, err = source.Resolve(ctx, opts.Files, srcOpts); err != nil {
+			return nil, err
+		}
+		set.owned = ins
+	}
+	for _, in := range ins {
+		path := in.Name()
+		if skip, why, err := set.alreadyImported(ctx, opts, in); err != nil {
 			return nil, err
 		} else if skip {
 			set.skipped++
@@ -87,11 +102,11 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 			continue
 		}
 		i := len(set.inputs)
-		src, err := openInput(ctx, path, srcOpts, opts.Source.Sheet == "")
+		src, err := openInput(ctx, in, srcOpts, opts.Source.Sheet == "")
 		if err != nil {
 			return nil, err
 		}
-		set.inputs = append(set.inputs, input{src: src})
+		set.inputs = append(set.inputs, input{in: in, src: src})
 		mp, err := opts.Mapping.Bind(bindHeader(src.Header(), opts.KeysFromHeader), mapping.BindOptions{Kind: opts.Action.Kind(), SingleLead: single, File: path})
 		if err != nil {
 			return nil, err
@@ -110,14 +125,14 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 // openInput opens one input. A sheet the mapping names (not --sheet) that
 // the workbook lacks falls back to the sheet our XLSX reports keep their rows
 // in, so an XLSX report imports again with the mapping of its input.
-func openInput(ctx context.Context, path string, o source.Options, sheetFromMapping bool) (source.Source, error) {
-	src, err := source.Open(ctx, path, o)
+func openInput(ctx context.Context, in *source.Input, o source.Options, sheetFromMapping bool) (source.Source, error) {
+	src, err := in.Open(ctx, o)
 	var missing *source.SheetNotFoundError
 	if err == nil || !sheetFromMapping || !errors.As(err, &missing) || !slices.Contains(missing.Sheets, reports.SheetReport) {
 		return src, err
 	}
 	o.Sheet = reports.SheetReport
-	src, rerr := source.Open(ctx, path, o)
+	src, rerr := in.Open(ctx, o)
 	if rerr != nil {
 		return nil, err
 	}
@@ -149,8 +164,16 @@ func bindHeader(header []string, keysFromHeader bool) []string {
 }
 
 // sourceOptions fills what the command line left unset from the mapping
-// file's source section.
-func sourceOptions(o source.Options, m *mapping.Config) (source.Options, error) {
+// file's source section. A mapping written for the input (not found from its
+// header) names the columns the header row must hold: the reader finds that
+// row under title rows.
+func sourceOptions(o source.Options, m *mapping.Config, keysFromHeader bool) (source.Options, error) {
+	if o.HeaderRow == 0 {
+		o.HeaderRow = m.Source.HeaderRow
+	}
+	if o.HeaderRow == 0 && o.HeaderColumns == nil && !keysFromHeader {
+		o.HeaderColumns = m.Columns()
+	}
 	if o.Sheet == "" {
 		o.Sheet = m.Source.Sheet
 	}
@@ -214,6 +237,17 @@ func (s *inputSet) align(in *input, cells []string) []string {
 	return out
 }
 
+// reopenOptions open an input again exactly as it was read: the same sheet
+// and header row.
+func (s *inputSet) reopenOptions(in *input) source.Options {
+	o := s.srcOpts
+	if sheet := in.src.Sheet(); sheet != "" {
+		o.Sheet = sheet
+	}
+	o.HeaderRow, o.HeaderColumns = in.src.HeaderRow(), nil
+	return o
+}
+
 // names are the inputs' names, in order.
 func (s *inputSet) names() []string {
 	out := make([]string, len(s.inputs))
@@ -227,7 +261,7 @@ func (s *inputSet) names() []string {
 func (s *inputSet) info() []reports.InputInfo {
 	out := make([]reports.InputInfo, len(s.inputs))
 	for i, in := range s.inputs {
-		out[i] = reports.InputInfo{File: in.src.Name(), Rows: in.rows}
+		out[i] = reports.InputInfo{File: in.src.Name(), Sheet: in.src.Sheet(), HeaderRow: in.src.HeaderRow(), Rows: in.rows}
 	}
 	return out
 }
@@ -236,8 +270,12 @@ func (s *inputSet) info() []reports.InputInfo {
 func (s *inputSet) bytesRead() int64 {
 	var n int64
 	for _, in := range s.inputs {
-		if st, err := os.Stat(in.src.Name()); err == nil {
-			n += st.Size()
+		if fp, ok := s.prints[in.in]; ok {
+			n += fp.Size
+		} else if in.in.Kind() == source.KindFile {
+			if st, err := os.Stat(in.in.Name()); err == nil {
+				n += st.Size()
+			}
 		}
 	}
 	return n
@@ -248,20 +286,22 @@ func (s *inputSet) close() error {
 	for _, in := range s.inputs {
 		errs = append(errs, in.src.Close())
 	}
+	errs = append(errs, source.CloseAll(s.owned))
 	return errors.Join(errs...)
 }
 
 // alreadyImported reports whether an earlier run recorded in --state
 // imported path's exact content, completely.
-func (s *inputSet) alreadyImported(ctx context.Context, opts *Options, path string) (bool, string, error) {
+func (s *inputSet) alreadyImported(ctx context.Context, opts *Options, in *source.Input) (bool, string, error) {
 	if opts.State == nil || opts.Reprocess {
 		return false, "", nil
 	}
-	fp, err := s.fingerprint(ctx, path)
+	fp, err := s.fingerprint(ctx, in)
 	if err != nil {
 		return false, "", err
 	}
-	rec, done, err := opts.State.FileDone(state.FileFingerprint{Name: fp.Path, Size: fp.Size, SHA256: fp.SHA256})
+	path := in.Name()
+	rec, done, err := opts.State.FileDone(fp.state())
 	if err != nil || !done {
 		return false, "", err
 	}
@@ -270,4 +310,9 @@ func (s *inputSet) alreadyImported(ctx context.Context, opts *Options, path stri
 		why += " as " + rec.Name
 	}
 	return true, why + " (same content)", nil
+}
+
+// state is the fingerprint as the state store keeps it.
+func (f InputFingerprint) state() state.FileFingerprint {
+	return state.FileFingerprint{Name: f.Path, Size: f.Size, SHA256: f.SHA256, ETag: f.ETag}
 }

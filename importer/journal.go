@@ -16,11 +16,22 @@ const journalVersion = "xonvo-import-journal/1"
 // journalPerm is the journal's mode: it names the input files.
 const journalPerm = 0o600
 
-// InputFingerprint ties a journal to one input file.
+// InputFingerprint ties a journal to one input: its size and SHA-256 (a
+// file, stdin), or its size, ETag and key (an object in a bucket).
 type InputFingerprint struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"`
+	SHA256 string `json:"sha256,omitempty"`
+	ETag   string `json:"etag,omitempty"`
+	Key    string `json:"key,omitempty"`
+}
+
+// content names the fingerprint's content identity for messages.
+func (f InputFingerprint) content() string {
+	if f.SHA256 != "" {
+		return fmt.Sprintf("sha256 %.12s…", f.SHA256)
+	}
+	return "etag " + f.ETag
 }
 
 // journalHeader is a journal's first line: what the run did, to which

@@ -79,13 +79,16 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 		}
 		return verdict{reports.StatusNotSent, ms.stop.notSentMessage(ms.fin.limits)}
 	}
+	if rec.Skip != "" {
+		return verdict{reports.StatusSkipped, rec.Skip}
+	}
 	if rec.Problem != "" {
-		return verdict{reports.StatusInvalid, rec.Problem}
+		return verdict{reports.StatusInvalid, joinMessage(rec.Problem, rec.Warning)}
 	}
 	ms.m = in.mapper.Map(rec.Cells)
 	m := &ms.m
 	it.AccountID, it.ExternalID, it.Phone = m.AccountID, m.Lead.ExternalID, m.Lead.Phone
-	it.Message = m.Message()
+	it.Message = joinMessage(m.Message(), rec.Warning)
 	if !m.Valid() {
 		msg := it.Message
 		it.Message = ""

@@ -27,7 +27,11 @@ const (
 
 // Options configure one run.
 type Options struct {
+	// Files are the inputs as given (paths, "-", globs, object URLs),
+	// resolved by the run; Inputs, when set, are inputs the caller resolved
+	// already (and closes): then Files is only for the summary.
 	Files   []string
+	Inputs  []*source.Input
 	Mapping *mapping.Config
 	// KeysFromHeader says Mapping was found from the input's header
 	// (mapping.KeysConfig), not written for the input: see bindHeader.
@@ -83,7 +87,7 @@ type Options struct {
 }
 
 func (o *Options) defaults() error {
-	if len(o.Files) == 0 {
+	if len(o.Files) == 0 && len(o.Inputs) == 0 {
 		return errors.New("no input file given")
 	}
 	if o.Mapping == nil || o.Action == nil {

@@ -2,13 +2,12 @@ package importer
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
+
+	"github.com/xonvo/xonvo-import/source"
 )
 
 // ErrInputChanged means --resume found a journal written for other input.
@@ -35,10 +34,10 @@ type resumePolicy struct {
 
 // open returns the journal to append to and the rows it already confirms.
 // print fingerprints one input.
-func (p resumePolicy) open(ctx context.Context, files []string, print func(context.Context, string) (InputFingerprint, error)) (*journal, sentRows, error) {
+func (p resumePolicy) open(ctx context.Context, n int, print func(context.Context, int) (InputFingerprint, error)) (*journal, sentRows, error) {
 	var prints []InputFingerprint
-	for _, f := range files {
-		fp, err := print(ctx, f)
+	for i := range n {
+		fp, err := print(ctx, i)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -88,32 +87,15 @@ func (p resumePolicy) open(ctx context.Context, files []string, print func(conte
 // journalPath is where the journal of a report lives.
 func journalPath(report string) string { return report + ".journal" }
 
-// fingerprint reads path once to take its size and SHA-256.
-func fingerprint(ctx context.Context, path string) (InputFingerprint, error) {
-	f, err := os.Open(path)
+// fingerprintOf is an input's content fingerprint, for the journal: size
+// and SHA-256 of a file (or of stdin's spooled copy), size and ETag of an
+// object.
+func fingerprintOf(ctx context.Context, in *source.Input) (InputFingerprint, error) {
+	fp, err := in.Fingerprint(ctx)
 	if err != nil {
-		return InputFingerprint{}, fmt.Errorf("fingerprint %s: %w", path, err)
+		return InputFingerprint{}, fmt.Errorf("fingerprint %s: %w", in.Name(), err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx: ctx, r: f})
-	if err != nil {
-		return InputFingerprint{}, fmt.Errorf("fingerprint %s: %w", path, err)
-	}
-	return InputFingerprint{Path: path, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
-}
-
-// ctxReader stops a long read when ctx is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
+	return InputFingerprint{Path: in.Name(), Size: fp.Size, SHA256: fp.SHA256, ETag: fp.ETag, Key: fp.Key}, nil
 }
 
 // sentRows is the set of rows a journal confirms, per input file.
@@ -134,9 +116,8 @@ func sameInputs(journal, now []InputFingerprint) string {
 	}
 	for i := range now {
 		j, n := journal[i], now[i]
-		if j.Size != n.Size || j.SHA256 != n.SHA256 {
-			return fmt.Sprintf("%s was %d bytes (sha256 %.12s…), now %d bytes (sha256 %.12s…)",
-				n.Path, j.Size, j.SHA256, n.Size, n.SHA256)
+		if j.Size != n.Size || j.SHA256 != n.SHA256 || j.ETag != n.ETag || j.Key != n.Key {
+			return fmt.Sprintf("%s was %d bytes (%s), now %d bytes (%s)", n.Path, j.Size, j.content(), n.Size, n.content())
 		}
 	}
 	return ""

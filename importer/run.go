@@ -187,7 +187,7 @@ func openOutputs(ctx context.Context, opts *Options, set *inputSet) (*outputs, e
 	if !opts.DryRun {
 		policy := resumePolicy{path: journalPath(opts.ReportPath), action: opts.Action.Key(), resume: opts.Resume, log: opts.Logger}
 		var err error
-		if out.journal, out.confirmed, err = policy.open(ctx, set.names(), set.fingerprint); err != nil {
+		if out.journal, out.confirmed, err = policy.open(ctx, len(set.inputs), set.fingerprintAt); err != nil {
 			return nil, err
 		}
 	}

@@ -40,9 +40,9 @@ func recordRun(opts *Options, set *inputSet, plan *statePlan, s reports.Summary,
 	}
 	var errs []error
 	for _, in := range set.inputs {
-		fp, err := set.fingerprint(ctx, in.src.Name())
+		fp, err := set.fingerprint(ctx, in.in)
 		if err == nil {
-			err = opts.State.MarkFileDone(state.FileFingerprint{Name: fp.Path, Size: fp.Size, SHA256: fp.SHA256}, info.At)
+			err = opts.State.MarkFileDone(fp.state(), info.At)
 		}
 		errs = append(errs, err)
 	}

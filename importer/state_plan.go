@@ -91,7 +91,7 @@ func planState(ctx context.Context, set *inputSet, opts *Options) (_ *statePlan,
 func (p *statePlan) scan(ctx context.Context, set *inputSet, opts *Options) error {
 	for fi := range set.inputs {
 		in := &set.inputs[fi]
-		src, err := source.Open(ctx, in.src.Name(), set.srcOpts)
+		src, err := in.in.Open(ctx, set.reopenOptions(in))
 		if err != nil {
 			return err
 		}
@@ -114,6 +114,9 @@ func (p *statePlan) scanInput(ctx context.Context, src source.Source, in *input,
 		}
 		if err != nil {
 			return err
+		}
+		if rec.Skip != "" {
+			continue // a footer line is not a lead
 		}
 		p.rows++
 		if rec.Problem != "" {

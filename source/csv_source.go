@@ -7,81 +7,60 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
 )
 
-const (
-	// peekSize is how much decoded text is looked at to detect the delimiter and line endings.
-	peekSize = 64 << 10
-)
+// peekSize is how much decoded text is looked at to detect the delimiter and line endings.
+const peekSize = 64 << 10
 
-// delimiterCandidates are the delimiters detection chooses from, in tie-break order.
-const delimiterCandidates = ",;\t|"
-
-// csvSource reads delimited text with encoding/csv.
-type csvSource struct {
+// csvRows reads delimited text with encoding/csv and numbers rows as a
+// spreadsheet does: encoding/csv counts physical lines (FieldPos), so a
+// blank line keeps its number, and the line breaks inside quoted cells are
+// taken back out (extra) because such a record is one spreadsheet row.
+type csvRows struct {
 	name     string
-	file     *os.File
-	read     *atomic.Int64 // raw bytes read from the file
-	size     int64
+	c        *content
 	budget   *budgetReader
+	fix      *utf8Fixer // nil unless the text is UTF-8
 	csv      *csv.Reader
 	maxBytes int64
-	header   []string
-	row      int
+	extra    int // line breaks inside the quoted cells of the records read so far
+	endLine  int // the physical line the last record ended on
 	warnings []string
 }
 
-func openCSV(ctx context.Context, path, ext string, opts Options) (_ Source, err error) {
+// openCSV reads delimited text from c and finds its header.
+func openCSV(ctx context.Context, c *content, opts Options) (_ Source, err error) {
 	if opts.Delimiter != 0 && !validDelimiter(opts.Delimiter) {
-		return nil, &ReadError{File: path, Err: fmt.Errorf("%q: %w", opts.Delimiter, ErrBadDelimiter)}
+		return nil, &ReadError{File: c.name, Err: fmt.Errorf("%q: %w", opts.Delimiter, ErrBadDelimiter)}
 	}
-	f, err := os.Open(path)
+	enc, warning, err := resolveEncoding(ctx, opts.Encoding, c.head, c.scan)
 	if err != nil {
-		return nil, &ReadError{File: path, Err: err}
+		return nil, &ReadError{File: c.name, Err: err}
 	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-		}
-	}()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, &ReadError{File: path, Err: err}
-	}
-	head, err := readHead(f, 4)
-	if err != nil {
-		return nil, &ReadError{File: path, Err: err}
-	}
-	enc, warning, err := resolveEncoding(ctx, opts.Encoding, head, func(ctx context.Context) (bool, error) {
-		return validUTF8File(ctx, f)
-	})
-	if err != nil {
-		return nil, &ReadError{File: path, Err: err}
-	}
-	s := &csvSource{name: path, file: f, read: new(atomic.Int64), size: st.Size(), maxBytes: int64(opts.maxFieldBytes())}
+	s := &csvRows{name: c.name, c: c, maxBytes: int64(opts.maxFieldBytes())}
 	if warning != "" {
-		s.warnings = append(s.warnings, path+": "+warning)
+		s.warnings = append(s.warnings, c.name+": "+warning)
 	}
-	decoded, err := enc.reader(&countingReader{r: f, n: s.read})
+	decoded, fix, err := enc.reader(c.r)
 	if err != nil {
-		return nil, &ReadError{File: path, Err: err}
+		return nil, &ReadError{File: c.name, Err: err}
 	}
+	s.fix = fix
 	// The budget sits under the one bufio.Reader that encoding/csv reuses as its own (it
 	// does not wrap a *bufio.Reader that is large enough), so the hot path copies once.
 	s.budget = &budgetReader{r: decoded, limitAt: peekSize + s.maxBytes}
 	br := bufio.NewReaderSize(s.budget, peekSize)
 	peek, err := br.Peek(peekSize)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, &ReadError{File: path, Err: fmt.Errorf("read: %w", err)}
+		return nil, &ReadError{File: c.name, Err: fmt.Errorf("read: %w", err)}
 	}
 	comma := opts.Delimiter
 	if comma == 0 {
-		comma = detectDelimiter(peek, ext == ".tsv")
+		comma = detectDelimiter(peek, c.ext == ".tsv", opts.HeaderRow)
 	}
 	var in io.Reader = br
 	if crOnlyLineEnds(peek, len(peek) < peekSize) {
@@ -89,175 +68,75 @@ func openCSV(ctx context.Context, path, ext string, opts Options) (_ Source, err
 	}
 	s.csv = csv.NewReader(in)
 	s.csv.Comma = comma
-	s.csv.FieldsPerRecord = -1 // row width is checked against the header here, as a row Problem
+	s.csv.FieldsPerRecord = -1 // row width is checked against the header, as a row Problem
 	s.csv.LazyQuotes = false
-
-	header, problem, err := s.readRecord()
-	switch {
-	case errors.Is(err, io.EOF):
-		return nil, &ReadError{File: path, Err: ErrNoHeader}
-	case err != nil:
-		return nil, err
-	case problem != "":
-		return nil, &ReadError{File: path, Row: 1, Err: fmt.Errorf("header: %s", problem)}
-	case allEmpty(header):
-		return nil, &ReadError{File: path, Row: 1, Err: fmt.Errorf("the first row is empty: %w", ErrNoHeader)}
-	}
-	s.row = 1
-	s.header = header
-	return s, nil
+	return openTable(ctx, c.name, s, layout{}, opts)
 }
 
-func (s *csvSource) Name() string       { return s.name }
-func (s *csvSource) Header() []string   { return slices.Clone(s.header) }
-func (s *csvSource) Warnings() []string { return slices.Clone(s.warnings) }
-func (s *csvSource) Close() error       { return s.file.Close() }
+func (s *csvRows) Warnings() []string { return slices.Clone(s.warnings) }
+func (s *csvRows) Close() error       { return s.c.Close() }
 
-func (s *csvSource) Progress() (done, total int64) { return s.read.Load(), s.size }
+func (s *csvRows) Progress() (done, total int64) { return s.c.read.Load(), s.c.size }
 
-// Next returns the next non-blank record. Records whose cells are all empty (",,,,") are
-// skipped but keep their number, since they are records.
-func (s *csvSource) Next(ctx context.Context) (Record, error) {
-	for {
-		if err := ctx.Err(); err != nil {
-			return Record{}, err
-		}
-		cells, problem, err := s.readRecord()
-		if err != nil {
-			return Record{}, err
-		}
-		s.row++
-		if problem != "" {
-			return Record{Row: s.row, Cells: cells, Problem: problem}, nil
-		}
-		if allEmpty(cells) {
-			continue
-		}
-		return s.shape(cells), nil
-	}
-}
-
-// shape compares a record's width with the header's. Extra cells that are all empty (a
-// spreadsheet's trailing ",,,") are dropped rather than reported.
-func (s *csvSource) shape(cells []string) Record {
-	h := len(s.header)
-	if len(cells) > h && allEmpty(cells[h:]) {
-		cells = cells[:h:h]
-	}
-	if len(cells) != h {
-		return Record{Row: s.row, Cells: cells, Problem: fmt.Sprintf("row has %d cells, the header has %d", len(cells), h)}
-	}
-	return Record{Row: s.row, Cells: cells}
-}
-
-// readRecord reads one record. Quoting mistakes that encoding/csv recovers from at the next
-// line come back as a problem; an unclosed quote or an oversized record is a fatal *ReadError
-// naming the row where the record began.
-func (s *csvSource) readRecord() ([]string, string, error) {
+// ReadRow reads one record. Quoting mistakes that encoding/csv recovers from
+// at the next line come back as a Problem; an unclosed quote or an oversized
+// record is a fatal *ReadError naming the row where the record began.
+func (s *csvRows) ReadRow(context.Context) (rawRow, error) {
 	start := s.csv.InputOffset()
 	s.budget.limitAt = start + s.maxBytes + peekSize // the buffer reads ahead up to peekSize
 	cells, err := s.csv.Read()
-	row := s.row + 1
 	if err == nil {
+		line, _ := s.csv.FieldPos(0)
+		row := line - s.extra
+		last := len(cells) - 1
+		lastLine, _ := s.csv.FieldPos(last)
+		nl := strings.Count(cells[last], "\n")
+		s.extra += lastLine - line + nl
+		s.endLine = lastLine + nl
 		if s.csv.InputOffset()-start > s.maxBytes {
-			return nil, "", &ReadError{File: s.name, Row: row, Err: ErrRecordTooLarge}
+			return rawRow{}, &ReadError{File: s.name, Row: row, Err: ErrRecordTooLarge}
 		}
-		return cells, "", nil
+		r := rawRow{Num: row, Cells: cells}
+		if s.fix != nil && len(s.fix.bad) > 0 {
+			r.Warning = s.fix.warningBefore(s.csv.InputOffset())
+		}
+		return r, nil
 	}
 	if errors.Is(err, io.EOF) {
-		return nil, "", io.EOF
+		return rawRow{}, io.EOF
 	}
-	col := len(cells) + 1 // the cell being read when it went wrong
+	row := s.endLine + 1 - s.extra // where the next record starts, short of blank lines
+	col := len(cells) + 1          // the cell being read when it went wrong
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		row = pe.StartLine - s.extra
+		s.extra += pe.Line - pe.StartLine
+		s.endLine = pe.Line
+		r := rawRow{Num: row, Cells: cells}
+		if s.fix != nil && len(s.fix.bad) > 0 {
+			r.Warning = s.fix.warningBefore(s.csv.InputOffset())
+		}
 		switch {
 		case errors.Is(pe.Err, csv.ErrQuote) && s.budget.eof && s.csv.InputOffset() == s.budget.n:
-			return nil, "", &ReadError{File: s.name, Row: row, Column: col,
+			return rawRow{}, &ReadError{File: s.name, Row: row, Column: col,
 				Err: fmt.Errorf("%w (it opens on line %d of the file)", ErrUnclosedQuote, pe.StartLine)}
 		case errors.Is(pe.Err, csv.ErrQuote):
-			return cells, fmt.Sprintf(`cell %d has text after its closing quote (")`, col), nil
+			r.Problem = fmt.Sprintf(`cell %d has text after its closing quote (")`, col)
+			return r, nil
 		case errors.Is(pe.Err, csv.ErrBareQuote):
-			return cells, fmt.Sprintf(`cell %d has a quote (") inside an unquoted value`, col), nil
+			r.Problem = fmt.Sprintf(`cell %d has a quote (") inside an unquoted value`, col)
+			return r, nil
 		}
 	}
 	if errors.Is(err, ErrRecordTooLarge) {
-		return nil, "", &ReadError{File: s.name, Row: row, Column: col,
+		return rawRow{}, &ReadError{File: s.name, Row: row, Column: col,
 			Err: fmt.Errorf("%w: over %d bytes", ErrRecordTooLarge, s.maxBytes)}
 	}
-	return nil, "", &ReadError{File: s.name, Row: row, Err: err}
-}
-
-func allEmpty(cells []string) bool {
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
+	return rawRow{}, &ReadError{File: s.name, Row: row, Err: err}
 }
 
 func validDelimiter(r rune) bool {
 	return r != 0 && r != '"' && r != '\r' && r != '\n' && utf8.ValidRune(r) && r != utf8.RuneError
-}
-
-// detectDelimiter picks the candidate seen most often on the first line, outside quotes.
-// Ties go to the earlier candidate; with none seen the file has one column.
-func detectDelimiter(head []byte, preferTab bool) rune {
-	var counts [len(delimiterCandidates)]int
-	inQuote := false
-scan:
-	for _, c := range head {
-		switch {
-		case c == '"':
-			inQuote = !inQuote
-		case inQuote:
-		case c == '\n' || c == '\r':
-			break scan
-		default:
-			if i := strings.IndexByte(delimiterCandidates, c); i >= 0 {
-				counts[i]++
-			}
-		}
-	}
-	tab := strings.IndexByte(delimiterCandidates, '\t')
-	if preferTab && counts[tab] > 0 {
-		return '\t'
-	}
-	best := -1
-	for i, n := range counts {
-		if n > 0 && (best < 0 || n > counts[best]) {
-			best = i
-		}
-	}
-	switch {
-	case best >= 0:
-		return rune(delimiterCandidates[best])
-	case preferTab:
-		return '\t'
-	default:
-		return ','
-	}
-}
-
-// crOnlyLineEnds reports whether the first line ending outside quotes is a lone CR (old Mac
-// files); atEOF says head is the whole file.
-func crOnlyLineEnds(head []byte, atEOF bool) bool {
-	inQuote := false
-	for i, c := range head {
-		switch {
-		case c == '"':
-			inQuote = !inQuote
-		case inQuote:
-		case c == '\n':
-			return false
-		case c == '\r':
-			if i+1 < len(head) {
-				return head[i+1] != '\n'
-			}
-			return atEOF
-		}
-	}
-	return false
 }
 
 // countingReader counts the bytes read through it, for progress.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -17,8 +16,9 @@ import (
 // textEncoding is how a delimited file's bytes become UTF-8.
 type textEncoding struct {
 	name    string            // canonical name, for messages
-	dec     encoding.Encoding // nil: the bytes are UTF-8 already
+	dec     encoding.Encoding // nil: the bytes are UTF-8 already (invalid ones are replaced)
 	skipBOM int               // UTF-8 BOM bytes to drop
+	valid   bool              // UTF-8 checked valid to the end: no bytes to replace
 }
 
 // Byte order marks.
@@ -28,10 +28,11 @@ const (
 	bomUTF16BE = "\xFE\xFF"
 )
 
-// resolveEncoding decides how to decode the file behind r, whose first bytes are head.
-// For "auto" without a BOM it reads the whole file once to check it is valid UTF-8 (validate),
-// falling back to Windows-1252 with a warning.
-func resolveEncoding(ctx context.Context, name string, head []byte, validate func(context.Context) (bool, error)) (textEncoding, string, error) {
+// resolveEncoding decides how to decode a file whose first bytes are head.
+// For "auto" without a BOM or a UTF-16 pattern it asks detect for the
+// statistics of the file's bytes (see byteStats.decide); the warning, if
+// any, is for the user.
+func resolveEncoding(ctx context.Context, name string, head []byte, detect func(context.Context) (byteStats, error)) (textEncoding, string, error) {
 	le := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
 	be := unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
 	hasPrefix := func(p string) bool { return len(head) >= len(p) && string(head[:len(p)]) == p }
@@ -55,14 +56,12 @@ func resolveEncoding(ctx context.Context, name string, head []byte, validate fun
 		case len(head) >= 4 && head[0] == 0 && head[1] != 0 && head[2] == 0 && head[3] != 0:
 			return textEncoding{name: "UTF-16BE", dec: be}, "no byte order mark, read as UTF-16BE", nil
 		}
-		ok, err := validate(ctx)
+		st, err := detect(ctx)
 		if err != nil {
 			return textEncoding{}, "", err
 		}
-		if ok {
-			return utf8Enc(), "", nil
-		}
-		return textEncoding{name: "Windows-1252", dec: charmap.Windows1252}, "not valid UTF-8, read as Windows-1252", nil
+		enc, warning := st.decide()
+		return enc, warning, nil
 	case "utf-8", "utf8":
 		return utf8Enc(), "", nil
 	case "utf-16", "utf16", "utf-16le", "utf16le", "unicode":
@@ -71,44 +70,42 @@ func resolveEncoding(ctx context.Context, name string, head []byte, validate fun
 	case "utf-16be", "utf16be":
 		return textEncoding{name: "UTF-16BE", dec: be}, "", nil
 	case "windows-1252", "cp1252", "win1252":
-		return textEncoding{name: "Windows-1252", dec: charmap.Windows1252}, "", nil
+		return win1252(), "", nil
 	case "iso-8859-1", "iso8859-1", "latin1", "latin-1":
 		return textEncoding{name: "ISO-8859-1", dec: charmap.ISO8859_1}, "", nil
+	case "macroman", "mac", "x-mac-roman", "macintosh", "mac-roman":
+		return macRoman(), "", nil
 	default:
 		return textEncoding{}, "", fmt.Errorf("%q: %w", name, ErrUnknownEncoding)
 	}
 }
 
-// reader wraps r (positioned at the start of the file) so that it yields UTF-8 without a BOM.
-func (e textEncoding) reader(r io.Reader) (io.Reader, error) {
+// The single-byte encodings auto detection chooses between.
+func win1252() textEncoding  { return textEncoding{name: "Windows-1252", dec: charmap.Windows1252} }
+func macRoman() textEncoding { return textEncoding{name: "MacRoman", dec: charmap.Macintosh} }
+
+// reader wraps r (positioned at the start of the file) so that it yields
+// UTF-8 without a BOM. For UTF-8 it returns the fixer that replaces invalid
+// bytes and remembers where they were.
+func (e textEncoding) reader(r io.Reader) (io.Reader, *utf8Fixer, error) {
 	if e.skipBOM > 0 {
 		if _, err := io.CopyN(io.Discard, r, int64(e.skipBOM)); err != nil {
-			return nil, fmt.Errorf("skip byte order mark: %w", err)
+			return nil, nil, fmt.Errorf("skip byte order mark: %w", err)
 		}
 	}
-	if e.dec == nil {
-		return r, nil
+	switch {
+	case e.dec == nil && e.valid:
+		return r, nil, nil // the hot path of the usual file: nothing in between
+	case e.dec == nil:
+		f := newUTF8Fixer(r, int64(e.skipBOM))
+		return f, f, nil
 	}
-	return transform.NewReader(r, e.dec.NewDecoder()), nil
+	return transform.NewReader(r, e.dec.NewDecoder()), nil, nil
 }
 
-// validUTF8File reports whether the whole of f (from the start) is valid UTF-8, reading it in
-// chunks without holding it; f is rewound afterwards.
-func validUTF8File(ctx context.Context, f *os.File) (bool, error) {
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("rewind: %w", err)
-	}
-	ok, err := validUTF8(ctx, f, 256<<10)
-	if err != nil {
-		return false, err
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return false, fmt.Errorf("rewind: %w", err)
-	}
-	return ok, nil
-}
-
-// validUTF8 checks r chunk by chunk; a rune split across a chunk boundary is carried over.
+// validUTF8 reports whether r is valid UTF-8 to its end, reading it in chunks
+// and stopping at the first chunk that is not; a rune split across chunks is
+// carried over.
 func validUTF8(ctx context.Context, r io.Reader, chunk int) (bool, error) {
 	buf := make([]byte, chunk+utf8.UTFMax)
 	carry := 0
@@ -147,14 +144,4 @@ func completeRunesPrefix(b []byte) int {
 		}
 	}
 	return len(b)
-}
-
-// readHead returns up to n first bytes of f without moving its offset.
-func readHead(f *os.File, n int) ([]byte, error) {
-	head := make([]byte, n)
-	k, err := f.ReadAt(head, 0)
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	return head[:k], nil
 }

@@ -72,3 +72,30 @@ func BenchmarkReadXLSX(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkReadCSVCompressed reads the same file gzipped and zstd-compressed:
+// inflating runs on the reading goroutine, before encoding/csv.
+func BenchmarkReadCSVCompressed(b *testing.B) {
+	dir := b.TempDir()
+	plain := filepath.Join(dir, "bench.csv")
+	writeBenchCSV(b, plain, benchRows)
+	raw, err := os.ReadFile(plain)
+	require.NoError(b, err)
+	for _, c := range []struct {
+		ext  string
+		pack func(testing.TB, []byte) []byte
+	}{{".gz", gzipped}, {".zst", zstded}} {
+		b.Run(c.ext, func(b *testing.B) {
+			path := plain + c.ext
+			require.NoError(b, os.WriteFile(path, c.pack(b, raw), 0o600))
+			b.SetBytes(int64(len(raw)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			rows := 0
+			for b.Loop() {
+				rows += readRows(b, path, Options{})
+			}
+			b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}

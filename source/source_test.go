@@ -225,10 +225,10 @@ func TestCSVSource(t *testing.T) {
 			want:    want{header: []string{"a", "b"}, records: []Record{rec(2, "1", "2")}},
 		},
 		{
-			name:    "blank lines skipped and not counted; empty records skipped but counted",
+			name:    "blank lines and empty records are skipped but keep their row numbers",
 			file:    "a.csv",
 			content: []byte("\n\na,b\n\n1,2\n\r\n,\n \n3,4\n\n"),
-			want:    want{header: []string{"a", "b"}, records: []Record{rec(2, "1", "2"), rec(5, "3", "4")}},
+			want:    want{header: []string{"a", "b"}, records: []Record{rec(5, "1", "2"), rec(9, "3", "4")}},
 		},
 		{
 			name:    "header kept as read",
@@ -403,8 +403,13 @@ func TestDetectDelimiter(t *testing.T) {
 		name      string
 		head      string
 		preferTab bool
+		headerRow int
 		want      rune
 	}{
+		{name: "a title line without delimiters is skipped", head: "Leads report\na;b;c\n1;2;3\n", want: ';'},
+		{name: "the pinned header row decides", head: "Report, Q1 2026\nName;Phone\n", headerRow: 2, want: ';'},
+		{name: "the pinned header row, CRLF", head: "x,y\r\n\r\nName;Phone\r\n", headerRow: 3, want: ';'},
+		{name: "a pinned row past the peek: one column", head: "a,b\n", headerRow: 5, want: ','},
 		{name: "comma", head: "a,b,c\n1;2", want: ','},
 		{name: "semicolon", head: "a;b;c\n", want: ';'},
 		{name: "tab", head: "a\tb\n", want: '\t'},
@@ -417,7 +422,7 @@ func TestDetectDelimiter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, detectDelimiter([]byte(tc.head), tc.preferTab))
+			assert.Equal(t, tc.want, detectDelimiter([]byte(tc.head), tc.preferTab, tc.headerRow))
 		})
 	}
 }

@@ -6,106 +6,72 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"github.com/xonvo/xonvo-import/source/xlsx"
 )
 
-// xlsxSource adapts an xlsx.SheetReader to a Source: it finds the header (the first
-// row with a value), pads rows to its width and makes a value beyond it the row's
-// Problem.
-type xlsxSource struct {
+// xlsxRows reads a sheet's rows for the generic layer (openTable), which
+// finds the header among them, pads short rows to its width, makes a value
+// beyond it the row's Problem, and knows footers: the same for a sheet as
+// for delimited text.
+type xlsxRows struct {
 	name     string
 	wb       *xlsx.Workbook
 	sheet    *xlsx.SheetReader
-	header   []string
 	warnings []string
 }
 
-func openXLSX(ctx context.Context, path string, opts Options) (_ Source, err error) {
-	wb, err := xlsx.Open(ctx, path, xlsx.Options{MaxUnzipBytes: opts.MaxUnzipBytes, MaxCellBytes: opts.MaxFieldBytes})
+// openXLSX opens the sheet opts.Sheet names, else the first visible
+// worksheet; name is the input as shown to people.
+func openXLSX(ctx context.Context, name, path string, opts Options) (_ Source, err error) {
+	wb, err := xlsx.Open(ctx, path, xlsx.Options{MaxUnzipBytes: opts.MaxUnzipBytes, MaxCellBytes: opts.MaxFieldBytes, TempDir: opts.TempDir})
 	if err != nil {
-		return nil, xlsxFail(path, err)
+		return nil, xlsxFail(name, err)
 	}
 	defer func() {
 		if err != nil {
 			_ = wb.Close()
 		}
 	}()
-	s := &xlsxSource{name: path, wb: wb}
-	name := opts.Sheet
-	if name == "" {
-		if name, err = wb.DefaultSheet(); err != nil {
-			return nil, xlsxFail(path, err)
+	r := &xlsxRows{name: name, wb: wb}
+	sheet := opts.Sheet
+	if sheet == "" {
+		if sheet, err = wb.DefaultSheet(); err != nil {
+			return nil, xlsxFail(name, err)
 		}
-		if first := wb.Sheets()[0]; first.Name != name {
-			s.warnings = append(s.warnings, fmt.Sprintf("reading sheet %q, the first visible worksheet (%q is hidden or a chart)", name, first.Name))
-		}
-	}
-	if s.sheet, err = wb.OpenSheet(ctx, name); err != nil {
-		return nil, xlsxFail(path, err)
-	}
-	defer func() {
-		if err != nil {
-			_ = s.sheet.Close()
-		}
-	}()
-	for {
-		row, err := s.sheet.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return nil, &ReadError{File: path, Err: fmt.Errorf("sheet %q: %w", s.sheet.Name(), ErrNoHeader)}
-		}
-		if err != nil {
-			return nil, xlsxFail(path, err)
-		}
-		if last := lastNonEmpty(row.Cells); last > 0 {
-			s.header = slices.Clone(row.Cells[:last])
-			return s, nil
+		if first := wb.Sheets()[0]; first.Name != sheet {
+			r.warnings = append(r.warnings, fmt.Sprintf("reading sheet %q, the first visible worksheet (%q is hidden or a chart)", sheet, first.Name))
 		}
 	}
+	if r.sheet, err = wb.OpenSheet(ctx, sheet); err != nil {
+		return nil, xlsxFail(name, err)
+	}
+	return openTable(ctx, name, r, layout{ragged: true}, opts)
 }
 
-func (s *xlsxSource) Name() string       { return s.name }
-func (s *xlsxSource) Header() []string   { return slices.Clone(s.header) }
-func (s *xlsxSource) Warnings() []string { return slices.Clone(s.warnings) }
+// ReadRow implements rowReader.
+func (r *xlsxRows) ReadRow(ctx context.Context) (rawRow, error) {
+	row, err := r.sheet.Next(ctx)
+	if errors.Is(err, io.EOF) {
+		return rawRow{}, io.EOF
+	}
+	if err != nil {
+		return rawRow{}, xlsxFail(r.name, err)
+	}
+	return rawRow{Num: row.Num, Cells: row.Cells, Problem: row.Problem}, nil
+}
+
+// Warnings implements rowReader.
+func (r *xlsxRows) Warnings() []string { return slices.Clone(r.warnings) }
 
 // Sheet is the name of the sheet being read.
-func (s *xlsxSource) Sheet() string { return s.sheet.Name() }
+func (r *xlsxRows) Sheet() string { return r.sheet.Name() }
 
 // Progress is in rows, from the sheet's <dimension> (0 total when unknown).
-func (s *xlsxSource) Progress() (done, total int64) { return s.sheet.Progress() }
+func (r *xlsxRows) Progress() (done, total int64) { return r.sheet.Progress() }
 
-// Close releases the workbook and any temporary file.
-func (s *xlsxSource) Close() error { return errors.Join(s.sheet.Close(), s.wb.Close()) }
-
-// Next returns the next row with a non-blank value or a problem. Rows shorter than the
-// header are padded; a value beyond the header's last column makes the row a Problem.
-func (s *xlsxSource) Next(ctx context.Context) (Record, error) {
-	for {
-		row, err := s.sheet.Next(ctx)
-		if errors.Is(err, io.EOF) {
-			return Record{}, io.EOF
-		}
-		if err != nil {
-			return Record{}, xlsxFail(s.name, err)
-		}
-		last := lastNonEmpty(row.Cells)
-		if last == 0 && row.Problem == "" {
-			continue
-		}
-		h := len(s.header)
-		if last > h {
-			p := fmt.Sprintf("row has a value in column %s, beyond the header's last column %s", xlsx.ColumnName(last), xlsx.ColumnName(h))
-			if row.Problem != "" {
-				p = row.Problem + "; " + p
-			}
-			return Record{Row: row.Num, Cells: row.Cells[:last], Problem: p}, nil
-		}
-		out := make([]string, h)
-		copy(out, row.Cells)
-		return Record{Row: row.Num, Cells: out, Problem: row.Problem}, nil
-	}
-}
+// Close releases the workbook.
+func (r *xlsxRows) Close() error { return errors.Join(r.sheet.Close(), r.wb.Close()) }
 
 // xlsxFail makes an error of package xlsx a *ReadError naming the file and row.
 func xlsxFail(path string, err error) error {
@@ -146,13 +112,4 @@ func (e xlsxError) Is(target error) bool {
 		return errors.Is(e.err, xlsx.ErrZipTooLarge)
 	}
 	return false
-}
-
-func lastNonEmpty(cells []string) int {
-	for i := len(cells) - 1; i >= 0; i-- {
-		if strings.TrimSpace(cells[i]) != "" {
-			return i + 1
-		}
-	}
-	return 0
 }

@@ -43,6 +43,7 @@ func newImportCmd(a *app, validateOnly bool, runF func(context.Context, *importO
 	fl.StringVar(&o.API, "api", "bulk", "bulk (POST|PUT /leads/bulk) or single (POST /lead per lead)")
 	o.State.register(cmd)
 	if !validateOnly {
+		fl.StringVar(&o.MoveDone, "move-done", "", "move each input of a run that completed to this directory or object URL prefix (s3://bucket/done/)")
 		fl.StringVar(&o.Mode, "mode", string(importer.ModeAdd), "add (POST /leads/bulk) or update (PUT /leads/bulk)")
 		fl.BoolVar(&o.DryRun, "dry-run", false, "validate and report without sending (same as validate)")
 		o.registerSend(cmd)

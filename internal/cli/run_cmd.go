@@ -49,6 +49,18 @@ type runOptions struct {
 	Conn         connOptions
 	Monitor      monitorOptions
 	State        stateOptions // import and validate only
+	MoveDone     string       // import only
+}
+
+// moveDone moves every input of a completed run to dest (--move-done).
+func moveDone(ctx context.Context, inputs []*source.Input, dest string, log *slog.Logger) error {
+	for _, in := range inputs {
+		if err := source.Move(ctx, in, dest); err != nil {
+			return fmt.Errorf("--move-done: %w", err)
+		}
+		log.Info("moved a completed input", "input", in.Name(), "to", dest)
+	}
+	return nil
 }
 
 // registerRead adds the flags of reading and reporting.
@@ -97,13 +109,17 @@ func (o *runOptions) reportPath() string {
 }
 
 // loadMapping reads --mapping, or without one finds the key columns of a
-// list (account, external id, phone) by their headers.
-func (o *runOptions) loadMapping(ctx context.Context, so source.Options) (*mapping.Config, error) {
+// list (account, external id, phone) by the headers of its first input.
+func (o *runOptions) loadMapping(ctx context.Context, first *source.Input, so source.Options) (*mapping.Config, error) {
 	if o.Mapping != "" {
 		return mapping.Load(o.Mapping)
 	}
-	hdr, err := source.ReadHeader(ctx, o.Files[0], so)
+	src, err := first.Open(ctx, so)
 	if err != nil {
+		return nil, err
+	}
+	hdr := src.Header()
+	if err := src.Close(); err != nil {
 		return nil, err
 	}
 	return mapping.KeysConfig(hdr)
@@ -171,7 +187,13 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 	if err != nil {
 		return err
 	}
-	cfg, err := o.loadMapping(ctx, srcOpts)
+	srcOpts.Stdin = env.Stdin
+	inputs, err := source.Resolve(ctx, o.Files, srcOpts)
+	if err != nil {
+		return fail(err)
+	}
+	defer source.CloseAll(inputs)
+	cfg, err := o.loadMapping(ctx, inputs[0], srcOpts)
 	if err != nil {
 		return fail(err)
 	}
@@ -196,7 +218,7 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 		defer conn.Close()
 	}
 	opts := importer.Options{
-		Files: o.Files, Mapping: cfg, KeysFromHeader: o.Mapping == "", Action: action(conn), DryRun: o.DryRun,
+		Files: o.Files, Inputs: inputs, Mapping: cfg, KeysFromHeader: o.Mapping == "", Action: action(conn), DryRun: o.DryRun,
 		ReportPath: report, ReportBOM: o.ReportBOM, PayloadsPath: o.Payloads,
 		BatchRows: o.BatchSize, BatchBytes: o.BatchBytes, Concurrency: o.Concurrency,
 		MaxErrors: o.MaxErrors, MaxErrorRate: o.MaxErrorRate, Resume: o.Resume, Source: srcOpts, Logger: log,
@@ -235,6 +257,9 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 		summary.RemovedAction = reports.RemovedReport
 	}
 	stopProgress()
+	if runErr == nil && summary.Stopped == reports.StopNone && o.MoveDone != "" && !o.DryRun {
+		runErr = moveDone(ctx, inputs, o.MoveDone, log)
+	}
 	out.summary = summary
 	out.ran = summary.Rows > 0 || runErr == nil
 	if conn != nil {

@@ -92,7 +92,7 @@ func actOnRemoved(ctx context.Context, opts importer.Options, c *client.Client, 
 		return err
 	}
 	second := opts
-	second.Files = []string{summary.RemovedList}
+	second.Files, second.Inputs = []string{summary.RemovedList}, nil
 	second.Mapping, second.KeysFromHeader = cfg, true
 	second.Action = importer.LeadOps{Client: c, Op: importer.LeadOp(op)}
 	second.ReportPath = opts.ReportPath + ".removed-" + op + ".csv"
