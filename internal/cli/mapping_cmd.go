@@ -54,11 +54,18 @@ func runMappingInit(ctx context.Context, o *mappingInitOptions) error {
 	if err != nil {
 		return err
 	}
+	srcOpts.Stdin = o.app.env.Stdin
 	src, err := source.Open(ctx, o.File, srcOpts)
 	if err != nil {
 		return fail(err)
 	}
 	defer src.Close()
+	// The mapping names the sheet it was made from, and the header row when
+	// title rows sit above it, so a run reads what mapping init read.
+	o.Guess.Sheet = src.Sheet()
+	if row := src.HeaderRow(); row > 1 {
+		o.Guess.HeaderRow = row
+	}
 	var samples [][]string
 	for len(samples) < guessRows {
 		rec, err := src.Next(ctx)

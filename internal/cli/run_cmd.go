@@ -138,14 +138,24 @@ func runFiles(ctx context.Context, o *runOptions, action func(*connection) impor
 		out.summary.Duration = out.ended.Sub(start)
 	}
 	out.summary.ExitCode = out.exitCode
-	if err != nil {
-		out.summary.StopDetail = err.Error()
-		if out.summary.Stopped == reports.StopNone {
+	if detail := errorDetail(err); detail != nil {
+		out.summary.StopDetail = detail.Error()
+		if out.summary.Stopped == reports.StopNone && (out.exitCode == ExitFailed || out.exitCode == ExitUsage) {
 			out.summary.Stopped = reports.StopFatal
 		}
 	}
 	o.printSummary(out)
 	o.publish(context.WithoutCancel(ctx), out)
+	return err
+}
+
+// errorDetail is the error a person should read of a command's outcome:
+// nil for an exit code that carries no message (some rows not sent).
+func errorDetail(err error) error {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.err
+	}
 	return err
 }
 
