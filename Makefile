@@ -4,12 +4,16 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build test demo bench fuzz vet fmt clean
+.PHONY: all build install test demo bench fuzz vet fmt clean
 
 all: build
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/xonvo-import .
+
+# install puts xonvo-import in $(go env GOPATH)/bin (or GOBIN).
+install:
+	$(GO) install -ldflags "$(LDFLAGS)" .
 
 test:
 	$(GO) test -race -count=1 ./...
