@@ -13,7 +13,6 @@ const (
 	DefaultMaxFieldBytes = 1 << 20 // 1 MiB per record
 	DefaultMaxUnzipBytes = 2 << 30 // 2 GiB inflated in total
 	DefaultMaxSpoolBytes = 8 << 30 // 8 GiB spooled to one temp file
-	maxUnzipPartBytes    = 1 << 30 // 1 GiB inflated per zip part
 )
 
 // Options tunes how inputs are found and read. The zero value detects everything.
@@ -48,14 +47,6 @@ func (o Options) maxFieldBytes() int {
 		return DefaultMaxFieldBytes
 	}
 	return o.MaxFieldBytes
-}
-
-func (o Options) unzipLimits() (total, part int64) {
-	total = o.MaxUnzipBytes
-	if total <= 0 {
-		total = DefaultMaxUnzipBytes
-	}
-	return total, min(total, maxUnzipPartBytes)
 }
 
 func (o Options) maxSpoolBytes() int64 {

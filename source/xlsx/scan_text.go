@@ -269,7 +269,7 @@ func attrString(raw []byte) (string, error) {
 // It follows excelize: leftmost matches, hex in either case, an escape of a surrogate
 // decodes to nothing.
 func unescapeOOXML(b []byte, start int) []byte {
-	if bytes.Index(b[start:], []byte("_x")) < 0 {
+	if !bytes.Contains(b[start:], []byte("_x")) {
 		return b
 	}
 	w := start
