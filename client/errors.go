@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/xonvo/xonvo-import/internal/httpwait"
 )
 
 // Sentinel errors. (*APIError).Is maps HTTP statuses onto the first five, so
@@ -142,7 +144,7 @@ func (c *Client) newAPIError(r *request, resp *http.Response, body []byte, trunc
 		Message:    c.scrub(errorMessage(resp.Header.Get("Content-Type"), body, truncated)),
 	}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.now())
+		e.RetryAfter = httpwait.RetryAfter(resp.Header.Get("Retry-After"), c.now())
 	}
 	return e
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xonvo/xonvo-import/internal/httpwait"
 	"github.com/xonvo/xonvo-import/wire"
 )
 
@@ -189,7 +190,7 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, parseRetryAfter(tt.value, now))
+			assert.Equal(t, tt.want, httpwait.RetryAfter(tt.value, now))
 		})
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/xonvo/xonvo-import/internal/httpwait"
 )
 
 // DefaultMaxWait is RetryPolicy.MaxWait when left zero: the CLI's
@@ -51,7 +51,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		p.MaxWait = 0 // no limit from here on
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleepContext
+		p.Sleep = httpwait.Sleep
 	}
 	if p.Rand == nil {
 		p.Rand = rand.Float64
@@ -142,45 +142,6 @@ func shouldRetry(ctx context.Context, r *request, status int, err error) bool {
 		return false
 	}
 	return true
-}
-
-// sleepContext is the default RetryPolicy.Sleep: a timer raced against ctx.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// parseRetryAfter reads a Retry-After value, delta-seconds or HTTP date;
-// 0 when absent, unparsable or in the past.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		if secs > int64(math.MaxInt64/time.Second) {
-			return time.Duration(math.MaxInt64)
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
 }
 
 // RetryAfterError ends a call whose server asked, with Retry-After, to wait

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xonvo/xonvo-import/internal/httpwait"
 	"github.com/xonvo/xonvo-import/wire"
 )
 
@@ -420,7 +421,7 @@ func TestCancelStopsWaiting(t *testing.T) {
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			asked = append(asked, d)
 			cancel() // the user presses Ctrl-C during the wait
-			return sleepContext(ctx, d)
+			return httpwait.Sleep(ctx, d)
 		},
 	}))
 	var info CallInfo
@@ -484,7 +485,7 @@ func TestSleepContext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := sleepContext(tt.ctx, tt.d)
+			err := httpwait.Sleep(tt.ctx, tt.d)
 			if tt.wantErr == nil {
 				assert.NoError(t, err)
 			} else {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/xonvo/xonvo-import/internal/fsync"
 )
 
 // journalVersion names the journal's format in its header line.
@@ -165,7 +167,7 @@ func createJournal(path string, hdr journalHeader) (*journal, error) {
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fail(fmt.Errorf("create journal: %w", err))
 	}
-	syncDir(dir)
+	fsync.Dir(dir)
 	return startJournal(f), nil
 }
 
@@ -191,17 +193,6 @@ func appendJournal(path string) (*journal, error) {
 		return nil, fmt.Errorf("write journal: %w", err)
 	}
 	return startJournal(f), nil
-}
-
-// syncDir makes a rename durable; best effort, as some file systems cannot
-// sync a directory.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 // confirm records items as sent and calls then once that is on disk.

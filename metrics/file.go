@@ -7,12 +7,13 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/xonvo/xonvo-import/reports"
 )
 
 // FilePerm is the mode of the metrics file.
@@ -56,62 +57,14 @@ func WriteFile(path string, r Run) error {
 			return fmt.Errorf("metrics file %s: encode %s: %w", path, mf.GetName(), err)
 		}
 	}
-	return writeAtomic(path, buf.Bytes())
-}
-
-// writeAtomic puts data at path through an exclusive temporary file beside
-// it: write, chmod 0600, fsync, rename, fsync the directory.
-func writeAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+	// A temporary file beside path (O_EXCL|O_NOFOLLOW, 0600, a name that
+	// does not end in .prom, so the collector skips it), fsynced and renamed
+	// onto path: the collector never reads half a file, and a link planted
+	// at path is replaced, never written through.
+	if err := reports.WriteFileAtomic(path, buf.Bytes(), FilePerm); err != nil {
+		return fmt.Errorf("metrics file %s: %w", path, err)
 	}
-	// os.CreateTemp opens with O_CREATE|O_EXCL: it never opens an existing
-	// file or follows a link planted under the temporary name. The name does
-	// not end in .prom, so the collector skips it while it is written.
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("metrics file %s: create temporary file: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(tmp)
-		}
-	}()
-	// CreateTemp uses 0600 already; set it explicitly so neither a umask nor
-	// a later change of CreateTemp can widen it.
-	if err := f.Chmod(FilePerm); err != nil {
-		return fmt.Errorf("metrics file %s: chmod temporary file: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("metrics file %s: write: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("metrics file %s: sync: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("metrics file %s: close: %w", path, err)
-	}
-	// rename(2) replaces whatever name path is, a symlink included, and
-	// never writes through it.
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("metrics file %s: move into place: %w", path, err)
-	}
-	syncDir(dir)
 	return nil
-}
-
-// syncDir makes a rename durable. Best effort: the rename has happened, and
-// some file systems cannot sync a directory.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 // previousSuccess reads the last-success timestamp with exactly these labels

@@ -169,14 +169,16 @@ func TestWriteFileErrors(t *testing.T) {
 		isNotEx bool
 	}{
 		{name: "empty path", path: func(*testing.T) string { return "" }, run: testRun(), wantErr: "the path is empty"},
-		{name: "missing directory", path: func(t *testing.T) string {
-			return filepath.Join(t.TempDir(), "missing", "x.prom")
-		}, run: testRun(), wantErr: "create temporary file", isNotEx: true},
+		{name: "a file where the directory should be", path: func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "file")
+			require.NoError(t, os.WriteFile(p, nil, 0o600))
+			return filepath.Join(p, "x.prom")
+		}, run: testRun(), wantErr: "not a directory"},
 		{name: "path is a directory", path: func(t *testing.T) string {
 			p := filepath.Join(t.TempDir(), "taken.prom")
 			require.NoError(t, os.Mkdir(p, 0o755))
 			return p
-		}, run: testRun(), wantErr: "move into place"},
+		}, run: testRun(), wantErr: "move the file into place"},
 		{name: "invalid run", path: func(t *testing.T) string {
 			return filepath.Join(t.TempDir(), "x.prom")
 		}, run: Run{}, wantErr: "Timestamp is not set"},

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xonvo/xonvo-import/internal/numfmt"
 )
 
 // Message is what a notification says about one run: counts, outcome and
@@ -116,11 +118,11 @@ func build(m Message) payload {
 	subject += fmt.Sprintf(" %s (exit %d)", headline, m.ExitCode)
 
 	var text strings.Builder
-	fmt.Fprintf(&text, "%s after %s: %s rows", subject, formatDuration(m.Duration), groupDigits(total))
+	fmt.Fprintf(&text, "%s after %s: %s rows", subject, formatDuration(m.Duration), numfmt.Group(total))
 	sep := ": "
 	for _, s := range order {
 		if counts[s] != 0 {
-			fmt.Fprintf(&text, "%s%s %s", sep, groupDigits(counts[s]), s)
+			fmt.Fprintf(&text, "%s%s %s", sep, numfmt.Group(counts[s]), s)
 			sep = ", "
 		}
 	}
@@ -244,21 +246,4 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// groupDigits writes n with thousands separators: 1204 -> "1,204".
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
 }

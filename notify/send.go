@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/xonvo/xonvo-import/internal/httpwait"
 )
 
 // Defaults for Options left zero.
@@ -89,7 +91,7 @@ func (o Options) withDefaults() Options {
 		o.MaxDelay = DefaultMaxDelay
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleepContext
+		o.Sleep = httpwait.Sleep
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Float64
@@ -156,7 +158,7 @@ func post(ctx context.Context, target string, body []byte, o Options, scrub *str
 	return &HTTPError{
 		StatusCode: resp.StatusCode,
 		Body:       scrub.Replace(cleanBody(head)),
-		retryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+		retryAfter: httpwait.RetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
 }
 
@@ -247,38 +249,4 @@ func cleanBody(b []byte) string {
 		return fmt.Sprintf("(%d bytes, not text)", len(b))
 	}
 	return strings.TrimSpace(oneLine(string(b)))
-}
-
-// sleepContext waits d or until ctx is done.
-func sleepContext(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// parseRetryAfter reads Retry-After as seconds or an HTTP date; 0 when
-// absent, unparsable or past.
-func parseRetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs <= 0 || secs > int64(math.MaxInt64/time.Second) {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }

@@ -249,29 +249,6 @@ func TestSendHonoursRetryAfter(t *testing.T) {
 	assert.Equal(t, []time.Duration{4 * time.Second}, s.waits)
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	tests := []struct {
-		name string
-		in   string
-		want time.Duration
-	}{
-		{name: "absent", in: "", want: 0},
-		{name: "seconds", in: " 12 ", want: 12 * time.Second},
-		{name: "zero", in: "0", want: 0},
-		{name: "negative", in: "-3", want: 0},
-		{name: "HTTP date", in: now.Add(90 * time.Second).Format(http.TimeFormat), want: 90 * time.Second},
-		{name: "past date", in: now.Add(-time.Minute).Format(http.TimeFormat), want: 0},
-		{name: "garbage", in: "soon", want: 0},
-		{name: "overflow", in: "99999999999999999", want: 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, parseRetryAfter(tt.in, now))
-		})
-	}
-}
-
 func TestSendNeverLeaksSecrets(t *testing.T) {
 	// apiPassword stands for a credential the CLI holds (the XONVO API
 	// password): it is given nowhere in the message, so it must appear

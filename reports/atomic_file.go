@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/xonvo/xonvo-import/internal/fsync"
 )
 
 // reportPerm is the mode of every file this package writes: reports carry
@@ -134,7 +136,7 @@ func (a *atomicFile) commit() error {
 		_ = os.Remove(name)
 		return fmt.Errorf("move the file into place at %s: %w", a.target, err)
 	}
-	syncDir(filepath.Dir(a.target))
+	fsync.Dir(filepath.Dir(a.target))
 	return spillErr
 }
 
@@ -154,17 +156,6 @@ func (a *atomicFile) abort() error {
 		return fmt.Errorf("close temporary file for %s: %w", a.target, closeErr)
 	}
 	return spillErr
-}
-
-// syncDir makes a rename durable. It is best effort: the rename has already
-// happened, and some platforms and file systems cannot sync a directory.
-func syncDir(dir string) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return
-	}
-	_ = d.Sync()
-	_ = d.Close()
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same

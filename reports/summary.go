@@ -3,6 +3,8 @@ package reports
 import (
 	"sort"
 	"time"
+
+	"github.com/xonvo/xonvo-import/internal/numfmt"
 )
 
 // Summary is the account of one run: what was read, what became of the
@@ -117,17 +119,17 @@ func (s Summary) removedText() string {
 	if s.Removed == 0 && s.RemovedList == "" && s.RemovedAction == "" {
 		return ""
 	}
-	t := groupDigits(s.Removed)
+	t := numfmt.Group(s.Removed)
 	switch s.RemovedAction {
 	case "":
 	case RemovedReport:
 		t += "; listed only (--on-removed report)"
 	case RemovedStop:
-		t += "; stopped: " + groupDigits(s.RemovedActed) + " of " + groupDigits(s.Removed)
+		t += "; stopped: " + numfmt.Group(s.RemovedActed) + " of " + numfmt.Group(s.Removed)
 	case RemovedUnsubscribe:
-		t += "; unsubscribed: " + groupDigits(s.RemovedActed) + " of " + groupDigits(s.Removed)
+		t += "; unsubscribed: " + numfmt.Group(s.RemovedActed) + " of " + numfmt.Group(s.Removed)
 	default:
-		t += "; " + string(s.RemovedAction) + ": " + groupDigits(s.RemovedActed) + " of " + groupDigits(s.Removed)
+		t += "; " + string(s.RemovedAction) + ": " + numfmt.Group(s.RemovedActed) + " of " + numfmt.Group(s.Removed)
 	}
 	if s.RemovedList != "" {
 		t += "; list: " + s.RemovedList

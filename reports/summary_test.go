@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xonvo/xonvo-import/internal/golden"
+	"github.com/xonvo/xonvo-import/internal/numfmt"
 )
 
 func TestSummaryText(t *testing.T) {
@@ -207,9 +208,9 @@ func TestFormatting(t *testing.T) {
 	tests := []struct {
 		name, got, want string
 	}{
-		{name: "digits small", got: groupDigits(999), want: "999"},
-		{name: "digits thousands", got: groupDigits(1234567), want: "1,234,567"},
-		{name: "digits negative", got: groupDigits(-1234), want: "-1,234"},
+		{name: "digits small", got: numfmt.Group(999), want: "999"},
+		{name: "digits thousands", got: numfmt.Group(1234567), want: "1,234,567"},
+		{name: "digits negative", got: numfmt.Group(-1234), want: "-1,234"},
 		{name: "float", got: groupFloat(14793.456), want: "14,793.5"},
 		{name: "bytes", got: humanBytes(512), want: "512 B"},
 		{name: "kibibytes", got: humanBytes(1536), want: "1.5 KiB"},

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/xonvo/xonvo-import/internal/numfmt"
 )
 
 // WriteText writes the human summary printed at the end of a run: one
@@ -52,19 +54,19 @@ func (s Summary) WriteText(w io.Writer) error {
 	if len(s.ColumnsRemoved) > 0 {
 		text("columns removed", quoteList(s.ColumnsRemoved))
 	}
-	figure("rows", groupDigits(s.Rows))
+	figure("rows", numfmt.Group(s.Rows))
 	// A run that read nothing (it failed first, or the input was empty)
 	// gets no column of zeros.
 	read := s.Rows != 0 || len(s.Counts) != 0 || s.Requests != 0
 	if read {
 		statuses, counts := s.statusCounts()
 		for _, st := range statuses {
-			figure("  "+string(st), groupDigits(counts[st]))
+			figure("  "+string(st), numfmt.Group(counts[st]))
 		}
-		figure("requests", groupDigits(s.Requests))
-		figure("retries", groupDigits(s.Retries))
-		figure("resends", groupDigits(s.Resends))
-		figure("splits", groupDigits(s.Splits))
+		figure("requests", numfmt.Group(s.Requests))
+		figure("retries", numfmt.Group(s.Retries))
+		figure("resends", numfmt.Group(s.Resends))
+		figure("splits", numfmt.Group(s.Splits))
 		figure("bytes sent", humanBytes(s.Bytes))
 	}
 	figure("duration", s.Duration.Round(time.Millisecond).String())
@@ -125,7 +127,7 @@ func inputText(in InputInfo) string {
 	if in.Rows == 1 {
 		unit = " row"
 	}
-	return t + ": " + groupDigits(in.Rows) + unit
+	return t + ": " + numfmt.Group(in.Rows) + unit
 }
 
 // quoteList writes names quoted, so a name with a comma or a space at
@@ -138,26 +140,6 @@ func quoteList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// groupDigits writes n with thousands separators: 1234567 -> "1,234,567".
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
 // groupFloat writes f with one decimal and thousands separators.
 func groupFloat(f float64) string {
 	s := strconv.FormatFloat(f, 'f', 1, 64)
@@ -166,7 +148,7 @@ func groupFloat(f float64) string {
 	if err != nil {
 		return s
 	}
-	return groupDigits(n) + "." + frac
+	return numfmt.Group(n) + "." + frac
 }
 
 // humanBytes writes a byte count in binary units: 1536 -> "1.5 KiB".

@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/xonvo/xonvo-import/internal/numfmt"
 )
 
 // Defaults of the guard's flags.
@@ -76,17 +78,17 @@ func (e *GuardError) Error() string {
 		case GuardEmpty:
 			if in.StateLeads > 0 {
 				msgs = append(msgs, fmt.Sprintf("guard: the input has no data rows, and the state holds %s leads from earlier runs",
-					groupDigits(in.StateLeads)))
+					numfmt.Group(in.StateLeads)))
 			} else {
 				msgs = append(msgs, fmt.Sprintf("guard: the input has no data rows, and the last completed run had %s rows",
-					groupDigits(in.LastRows)))
+					numfmt.Group(in.LastRows)))
 			}
 		case GuardTruncated:
 			msgs = append(msgs, fmt.Sprintf("guard: the input looks truncated: %s rows, last completed run %s (below --min-rows-ratio %s)",
-				groupDigits(in.Rows), groupDigits(in.LastRows), strconv.FormatFloat(in.MinRowsRatio, 'f', -1, 64)))
+				numfmt.Group(in.Rows), numfmt.Group(in.LastRows), strconv.FormatFloat(in.MinRowsRatio, 'f', -1, 64)))
 		case GuardRemoved:
 			msgs = append(msgs, fmt.Sprintf("guard: %s of %s leads in the state (%s) are absent from the input (above --max-removed %s)",
-				groupDigits(in.Removed), groupDigits(in.StateLeads),
+				numfmt.Group(in.Removed), numfmt.Group(in.StateLeads),
 				sharePercent(in.Removed, in.StateLeads, in.MaxRemovedRatio), ratioPercent(in.MaxRemovedRatio)))
 		}
 	}
@@ -140,24 +142,6 @@ func checkGuardInput(in GuardInput) error {
 			ErrGuardOption, in.Rows, in.LastRows, in.StateLeads, in.Removed)
 	}
 	return nil
-}
-
-// groupDigits writes n with thousands separators: 40000 -> "40,000".
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // ratioPercent writes a ratio as a percentage: 0.1 -> "10%", 0.125 -> "12.5%".

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/internal/numfmt"
 )
 
 func TestGuard(t *testing.T) {
@@ -103,6 +105,6 @@ func TestGuardErrorHas(t *testing.T) {
 func TestGroupDigits(t *testing.T) {
 	for in, want := range map[int64]string{0: "0", 12: "12", 999: "999", 1000: "1,000", 40000: "40,000",
 		1234567: "1,234,567", -1234: "-1,234"} {
-		assert.Equal(t, want, groupDigits(in))
+		assert.Equal(t, want, numfmt.Group(in))
 	}
 }
