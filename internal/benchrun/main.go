@@ -19,6 +19,7 @@ func main() {
 	flag.BoolVar(&cfg.quick, "quick", false, "100k rows only, and one 10 s rate run (200 ms, 20/s), for a smoke run")
 	flag.BoolVar(&cfg.skipRuns, "skip-runs", false, "do not run the throughput and memory table (to rerun the rate table alone)")
 	flag.BoolVar(&cfg.skipGoBench, "skip-go-bench", false, "do not run the per-stage Go benchmarks")
+	flag.BoolVar(&cfg.skipBig, "skip-5m", false, "do not run the 5M-row rows (memory at scale; they take minutes)")
 	var gen genJob
 	flag.StringVar(&gen.kind, "gen", "", "internal: write one generated input (csv or xlsx) and exit")
 	flag.StringVar(&gen.path, "gen-path", "", "internal: where -gen writes")

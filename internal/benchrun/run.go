@@ -15,6 +15,7 @@ type config struct {
 	runs                    int    // repetitions of each row of the run table
 	quick, skipRuns         bool
 	skipGoBench             bool
+	skipBig                 bool // -skip-5m
 }
 
 // bench is one `make bench`: the inputs it generated and the rows so far.
@@ -102,7 +103,26 @@ func (b *bench) runTable(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	if b.cfg.quick || b.cfg.skipBig {
+		return nil
+	}
+	return b.bigRows(ctx)
+}
+
+// bigRows measures memory at 5M rows, once each (a run takes minutes):
+// duplicate detection and the --state store must not grow with the input.
+func (b *bench) bigRows(ctx context.Context) error {
+	runs := b.cfg.runs
+	b.cfg.runs = 1
+	defer func() { b.cfg.runs = runs }()
+	big := csvInput(5_000_000)
+	if err := b.dryRun(ctx, "CSV dry run", big); err != nil {
+		return err
+	}
+	if err := b.importRun(ctx, "Import into loopback sandbox", big, "--rate", "0"); err != nil {
+		return err
+	}
+	return b.importRun(ctx, "Import with --state", big, "--rate", "0", "--state", "job.state", "--changed-only")
 }
 
 // rateCases are the rows of the rate table, each sized to last 25–30 s
