@@ -2,6 +2,8 @@ package importer
 
 import (
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/xonvo/xonvo-import/mapping"
+	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/sandbox"
 )
 
@@ -183,4 +186,32 @@ func TestPayloadsFileIsPrivateAndFollowsNoLink(t *testing.T) {
 	b, err := os.ReadFile(target)
 	require.NoError(t, err)
 	assert.Equal(t, "keep", string(b), "the link's target is untouched")
+}
+
+// TestStoppedResumeStillReportsConfirmedRows: a resumed run that stops
+// (SIGTERM, or here --max-errors, which stop reading the same way: rows read
+// after the stop are not mapped) reports the rows its journal confirms
+// already_sent, not not_sent, wherever they are in the file.
+func TestStoppedResumeStillReportsConfirmedRows(t *testing.T) {
+	srv := newSandbox(t, sandbox.Options{})
+	input := writeWithBadPhones(t, 300, 1000) // row 2 has a bad phone
+	b, err := os.ReadFile(input)
+	require.NoError(t, err)
+	sum := sha256.Sum256(b)
+	opts := baseOptions(t, []string{input}, BulkLeads{Client: newTestClient(t, srv, newFakeClock())})
+	opts.Resume, opts.MaxErrors = true, 1
+	// An interrupted run confirmed rows 250..259, late in the file.
+	journal := fmt.Sprintf(`{"journal":"xonvo-import-journal/1","action":"leads.bulk.add","inputs":[{"path":%q,"size":%d,"sha256":"%x"}]}`+"\n"+
+		`{"r":[250,251,252,253,254,255,256,257,258,259]}`+"\n", input, len(b), sum)
+	require.NoError(t, os.WriteFile(journalPath(opts.ReportPath), []byte(journal), 0o600))
+
+	res, err := Run(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, reports.StopMaxErrors, res.Stopped)
+	rows := readReport(t, opts.ReportPath)
+	requireEveryRowOnce(t, rows, 300)
+	for _, r := range rows[248:258] {
+		assert.Equal(t, "already_sent", r.Status, "row %d is confirmed by the journal", r.Row)
+	}
+	assert.Equal(t, 10, countStatuses(rows)["already_sent"])
 }

@@ -3,7 +3,6 @@ package mapping
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/xonvo/xonvo-import/internal/golden"
 	"github.com/xonvo/xonvo-import/wire"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
 
 func TestGuessGolden(t *testing.T) {
 	header := []string{"Shop ID", "First Name", "lname", "Mobile", "E-mail", "State", "Town", "Postal Code", "Created At",
@@ -29,13 +27,7 @@ func TestGuessGolden(t *testing.T) {
 	out, err := Guess(header, samples, GuessOptions{})
 	require.NoError(t, err)
 
-	golden := filepath.Join("testdata", "golden", "guess.yaml")
-	if *update {
-		require.NoError(t, os.WriteFile(golden, out, 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err)
-	assert.Equal(t, string(want), string(out))
+	golden.Assert(t, "guess.yaml", out)
 
 	// Round trip: the output loads unchanged and binds to the same header.
 	c, err := Parse(out, "guessed.yaml")
@@ -318,13 +310,7 @@ func TestGuessExporters(t *testing.T) {
 			header, samples := readFixture(t, filepath.Join("testdata", "guess", tt.file))
 			out, err := Guess(header, samples, tt.opts)
 			require.NoError(t, err)
-			golden := filepath.Join("testdata", "golden", "guess-"+name+".yaml")
-			if *update {
-				require.NoError(t, os.WriteFile(golden, out, 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err)
-			assert.Equal(t, string(want), string(out))
+			golden.Assert(t, "guess-"+name+".yaml", out)
 
 			c, err := Parse(out, name+".yaml")
 			require.NoError(t, err, "the guess loads unchanged")

@@ -1,8 +1,6 @@
 package xlsx
 
 import (
-	"archive/zip"
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/klauspost/compress/flate"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -36,49 +33,11 @@ var sizes = regexp.MustCompile(`is [0-9.]+ MiB,`)
 // peak RSS, which it multiplies, is not asserted).
 var hugeSize = map[bool]int{false: 900 << 20, true: 48 << 20}[raceEnabled]
 
-// stream is a part's content written piece by piece: head, then body repeated to n
-// bytes, then tail.
-type stream struct {
-	head, body, tail string
-	n                int
-}
-
-func (s stream) writeTo(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.WriteString(s.head)
-	// Whole bodies only, so that the part stays well-formed.
-	chunk := strings.Repeat(s.body, max(1, (64<<10)/len(s.body)))
-	for left := s.n - s.n%len(s.body); left > 0; left -= len(chunk) {
-		bw.WriteString(chunk[:min(len(chunk), left)])
-	}
-	bw.WriteString(s.tail)
-	return bw.Flush()
-}
-
 // writeHostile writes a one-sheet workbook whose part name is replaced by the stream.
-func writeHostile(t *testing.T, b xlsxtest.Book, part string, s stream) string {
+func writeHostile(t *testing.T, b xlsxtest.Book, part string, s xlsxtest.Stream) string {
 	t.Helper()
-	dir := t.TempDir()
-	base := filepath.Join(dir, "base.xlsx")
-	require.NoError(t, xlsxtest.Write(base, b))
-	zr, err := zip.OpenReader(base)
-	require.NoError(t, err)
-	defer zr.Close()
-	path := filepath.Join(dir, "hostile.xlsx")
-	out, err := os.Create(path)
-	require.NoError(t, err)
-	zw := zip.NewWriter(out)
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
-	for _, f := range zr.File {
-		if f.Name != part {
-			require.NoError(t, zw.Copy(f))
-		}
-	}
-	w, err := zw.Create(part)
-	require.NoError(t, err)
-	require.NoError(t, s.writeTo(w))
-	require.NoError(t, zw.Close())
-	require.NoError(t, out.Close())
+	path := filepath.Join(t.TempDir(), "hostile.xlsx")
+	require.NoError(t, xlsxtest.WriteStreamed(path, b, part, s))
 	return path
 }
 
@@ -97,14 +56,14 @@ func TestHostileWorkbooks(t *testing.T) {
 	}
 	header := `<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c></row>`
 	sheet := "xl/worksheets/sheet1.xml"
-	sheetStream := func(data string, body string, tail string) stream {
-		return stream{head: `<worksheet ` + xlsxtest.NS + `><sheetData>` + header + data, body: body, n: hugeSize, tail: tail + `</sheetData></worksheet>`}
+	sheetStream := func(data string, body string, tail string) xlsxtest.Stream {
+		return xlsxtest.Stream{Head: `<worksheet ` + xlsxtest.NS + `><sheetData>` + header + data, Body: body, N: hugeSize, Tail: tail + `</sheetData></worksheet>`}
 	}
 	oneSheet := xlsxtest.Book{Sheets: []xlsxtest.Sheet{{Name: "S"}}, Shared: []string{"<t>x</t>"}}
 	tests := []struct {
 		name     string
 		part     string
-		s        stream
+		s        xlsxtest.Stream
 		err      error  // the read fails with it, or
 		problems string // the rows' problems, joined by |, sizes as "N MiB"
 		rows     int
@@ -119,7 +78,7 @@ func TestHostileWorkbooks(t *testing.T) {
 		{
 			name:     "one huge shared string, used twice",
 			part:     "xl/sharedStrings.xml",
-			s:        stream{head: `<sst ` + xlsxtest.NS + `><si><t>ok</t></si><si><t>`, body: "Lorem ipsum ", n: hugeSize, tail: `</t></si><si><t>after</t></si></sst>`},
+			s:        xlsxtest.Stream{Head: `<sst ` + xlsxtest.NS + `><si><t>ok</t></si><si><t>`, Body: "Lorem ipsum ", N: hugeSize, Tail: `</t></si><si><t>after</t></si></sst>`},
 			problems: "cell B2 is N MiB, over the 1 MiB limit|cell A3 is N MiB, over the 1 MiB limit",
 			rows:     3,
 		},
@@ -140,7 +99,7 @@ func TestHostileWorkbooks(t *testing.T) {
 		{
 			name: "deep nesting in workbook.xml",
 			part: "xl/workbook.xml",
-			s:    stream{head: `<workbook ` + xlsxtest.NS + `>`, body: "<a>", n: 70 << 10, tail: ""},
+			s:    xlsxtest.Stream{Head: `<workbook ` + xlsxtest.NS + `>`, Body: "<a>", N: 70 << 10, Tail: ""},
 			err:  ErrTooDeep,
 		},
 		{
@@ -164,13 +123,13 @@ func TestHostileWorkbooks(t *testing.T) {
 		{
 			name: "hundreds of millions of empty shared strings",
 			part: "xl/sharedStrings.xml",
-			s:    stream{head: `<sst ` + xlsxtest.NS + `><si><t>ok</t></si>`, body: "<si/>", n: hugeSize / 4, tail: `</sst>`},
+			s:    xlsxtest.Stream{Head: `<sst ` + xlsxtest.NS + `><si><t>ok</t></si>`, Body: "<si/>", N: hugeSize / 4, Tail: `</sst>`},
 			rows: 1, // the cells use strings 1 and 2: empty
 		},
 		{
 			name: "over a million vertical merges",
 			part: sheet,
-			s:    stream{head: `<worksheet ` + xlsxtest.NS + `><sheetData>` + header + `</sheetData><mergeCells>`, body: `<mergeCell ref="A1:A9"/>`, n: 24 * (1<<20 + 1), tail: `</mergeCells></worksheet>`},
+			s:    xlsxtest.Stream{Head: `<worksheet ` + xlsxtest.NS + `><sheetData>` + header + `</sheetData><mergeCells>`, Body: `<mergeCell ref="A1:A9"/>`, N: 24 * (1<<20 + 1), Tail: `</mergeCells></worksheet>`},
 			err:  ErrTooMany,
 		},
 	}

@@ -1,0 +1,296 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xonvo/xonvo-import/wire"
+)
+
+// decodeBulk reads {"leadsByAccountId": {"18": [lead, ...]}}, validating
+// and preparing each lead, so that an error names the account and index:
+// leadsByAccountId["18"][3].timestamp. sizeHint is the declared body length,
+// or -1.
+//
+// The body is read whole (MaxBytesReader caps it) and walked once by
+// scanBulk, which checks syntax and leads in the same pass and hands each
+// lead's text straight to scanLeadAt. Only a body it does not accept, or
+// one whose reading failed (too large, cut off), goes through
+// decodeBulkStream, which finds the same first problem and words it: so
+// every answer is the streaming decoder's, and a good body is read once,
+// not three times (json.Decoder, RawMessage, scanner).
+func (s *Server) decodeBulk(body io.Reader, sizeHint int64) (*bulkBody, error) {
+	data, err := readBody(body, sizeHint)
+	if err != nil {
+		// Replay what was read, then the error: a lead problem before the
+		// cut is still reported first, and a too large body is still a 413.
+		return s.decodeBulkStream(io.MultiReader(bytes.NewReader(data), errorReader{err: err}))
+	}
+	if out, ok := s.scanBulk(string(data)); ok {
+		return out, nil
+	}
+	return s.decodeBulkStream(bytes.NewReader(data))
+}
+
+// readBody reads r to its end into a buffer sized by hint when it is known.
+func readBody(r io.Reader, hint int64) ([]byte, error) {
+	size := 512
+	if hint > 0 {
+		size = int(hint) + 1 // one more byte: room to see EOF without growing
+	}
+	buf := make([]byte, 0, size)
+	for {
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // let append pick the growth
+		}
+	}
+}
+
+// errorReader fails every read with err.
+type errorReader struct{ err error }
+
+func (e errorReader) Read([]byte) (int, error) { return 0, e.err }
+
+// scanBulk is the fast path of decodeBulk: it accepts only a body that
+// json.Decoder reads without error and whose every lead passes, and then
+// returns what decodeBulkStream would. On anything else it reports false
+// and says nothing more: the streaming decoder words the answer.
+func (s *Server) scanBulk(body string) (*bulkBody, bool) {
+	out := &bulkBody{}
+	sc := scanner{s: body}
+	if sc.peek() != '{' {
+		return nil, false
+	}
+	seen := false
+	for more := sc.open('}'); more; more = sc.next('}') {
+		key, err := sc.exactKey()
+		if err != nil || key != "leadsByAccountId" || seen {
+			return nil, false
+		}
+		seen = true
+		if !s.scanAccounts(&sc, out) {
+			return nil, false
+		}
+	}
+	if sc.err != nil || sc.peek() != 0 || len(out.groups) == 0 {
+		return nil, false // malformed, trailing data, or an empty batch
+	}
+	return out, true
+}
+
+// scanAccounts reads the value of leadsByAccountId at the scanner.
+func (s *Server) scanAccounts(sc *scanner, out *bulkBody) bool {
+	switch sc.peek() {
+	case 'n': // null: no accounts
+		sc.null()
+		return sc.err == nil
+	case '{':
+	default:
+		return false
+	}
+	for more := sc.open('}'); more; more = sc.next('}') {
+		acct, err := sc.exactKey()
+		if err != nil || strings.TrimSpace(acct) == "" || sc.peek() != '[' {
+			return false
+		}
+		group := bulkGroup{account: acct}
+		for more := sc.open(']'); more; more = sc.next(']') {
+			at := place{account: acct, index: len(group.leads)}
+			start := sc.i // on the lead: open and next leave it there
+			v, err := scanLeadAt(sc, at)
+			if err != nil {
+				return false
+			}
+			// A copy of its own, so that a stored lead does not keep the
+			// whole body alive once the others are replaced.
+			p, err := finishLead(&v, strings.Clone(sc.s[start:sc.i]), at)
+			if err != nil {
+				return false
+			}
+			if s.rejects(p.externalID) {
+				out.rejected = true
+			}
+			group.leads = append(group.leads, p)
+			out.count++
+		}
+		if sc.err != nil || len(group.leads) == 0 {
+			return false
+		}
+		out.groups = append(out.groups, group)
+	}
+	return sc.err == nil
+}
+
+// exactKey reads a key as json.Decoder.Token does: invalid UTF-8 becomes
+// U+FFFD, so that account ids, and the names of accounts in messages, are
+// the decoder's.
+func (sc *scanner) exactKey() (string, error) {
+	sc.peek()
+	start := sc.i
+	k, err := sc.key()
+	if err != nil || utf8.ValidString(k) {
+		return k, err
+	}
+	ks := scanner{s: sc.s, i: start}
+	end, _, _ := ks.strEnd()
+	var out string
+	if err := json.Unmarshal([]byte(sc.s[start:end+1]), &out); err != nil {
+		return "", fmt.Errorf("sandbox: decode key: %w", err)
+	}
+	return out, nil
+}
+
+// decodeBulkStream streams a bulk body through one json.Decoder, validating
+// and preparing each lead as it is read. decodeBulk uses it for every body
+// scanBulk does not accept: it places syntax errors precisely, after any
+// lead problem that comes before them, as a streaming reader meets them.
+func (s *Server) decodeBulkStream(body io.Reader) (*bulkBody, error) {
+	out := &bulkBody{}
+	dec := newDecoder(body)
+	if err := s.expectDelim(dec, "", '{'); err != nil {
+		return out, err
+	}
+	seen := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return out, s.decodeProblem("", err)
+		}
+		if key != "leadsByAccountId" {
+			return out, badRequest("body: unknown field %q (expected leadsByAccountId)", key)
+		}
+		if seen {
+			return out, badRequest("body: leadsByAccountId appears twice")
+		}
+		seen = true
+		if err := s.decodeAccounts(dec, out); err != nil {
+			return out, err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing '}'
+		return out, s.decodeProblem("", err)
+	}
+	if err := s.expectEnd(dec); err != nil {
+		return out, err
+	}
+	if len(out.groups) == 0 {
+		return out, badRequest("leadsByAccountId: no accounts and no leads: the batch is empty")
+	}
+	return out, nil
+}
+
+func (s *Server) decodeAccounts(dec *json.Decoder, out *bulkBody) error {
+	const path = "leadsByAccountId"
+	tok, err := dec.Token()
+	if err != nil {
+		return s.decodeProblem(path, err)
+	}
+	if tok == nil { // null: no accounts
+		return nil
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return badRequest("%s: expected an object keyed by account id, got %s", path, describeToken(tok))
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return s.decodeProblem(path, err)
+		}
+		acct, _ := key.(string) // object keys are always strings
+		apath := fmt.Sprintf("%s[%q]", path, acct)
+		if strings.TrimSpace(acct) == "" {
+			return badRequest("%s: the account id is empty", apath)
+		}
+		if err := s.expectDelim(dec, apath, '['); err != nil {
+			return err
+		}
+		group := bulkGroup{account: acct}
+		for i := 0; dec.More(); i++ {
+			at := place{account: acct, index: i}
+			var raw json.RawMessage
+			out.count++
+			if err := dec.Decode(&raw); err != nil {
+				return s.decodeProblem(at.lead(), err)
+			}
+			p, err := prepareLead(raw, at)
+			if err != nil {
+				return err
+			}
+			if s.rejects(p.externalID) {
+				out.rejected = true
+			}
+			group.leads = append(group.leads, p)
+		}
+		if _, err := dec.Token(); err != nil { // ']'
+			return s.decodeProblem(apath, err)
+		}
+		if len(group.leads) == 0 {
+			return badRequest("%s: no leads: the batch is empty", apath)
+		}
+		out.groups = append(out.groups, group)
+	}
+	if _, err := dec.Token(); err != nil { // '}'
+		return s.decodeProblem(path, err)
+	}
+	return nil
+}
+
+// expectDelim reads the opening delimiter of an object or array.
+func (s *Server) expectDelim(dec *json.Decoder, path string, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return s.decodeProblem(path, err)
+	}
+	if d, ok := tok.(json.Delim); ok && d == want {
+		return nil
+	}
+	what := "an object"
+	if want == '[' {
+		what = "an array of leads"
+	}
+	where := path
+	if where == "" {
+		where = "body"
+	}
+	return badRequest("%s: expected %s, got %s", where, what, describeToken(tok))
+}
+
+// prepareLead checks a lead's shape and field rules and turns it into its
+// stored form: the raw JSON as one string, which the keys are cut from.
+func prepareLead(raw json.RawMessage, at place) (preparedLead, error) {
+	str := string(raw)
+	v, err := scanLead(str, at)
+	if err != nil {
+		return preparedLead{}, err
+	}
+	return finishLead(&v, str, at)
+}
+
+// finishLead applies the field rules to a scanned lead whose JSON is raw.
+func finishLead(v *wire.Lead, raw string, at place) (preparedLead, error) {
+	if err := validateLead(v, at); err != nil {
+		return preparedLead{}, err
+	}
+	return preparedLead{raw: raw, externalID: v.ExternalID, phone: normalizePhone(v.Phone)}, nil
+}
+
+func (s *Server) rejects(externalID string) bool {
+	if externalID == "" {
+		return false
+	}
+	_, ok := s.reject[externalID]
+	return ok
+}
