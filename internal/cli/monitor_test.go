@@ -58,7 +58,9 @@ func TestPushgatewayGetsEveryRun(t *testing.T) {
 	res = runCLI(t, env, append([]string{"import", "testdata/leads.csv", "--mapping", "testdata/mapping.yaml",
 		"--report", tempPath(t, "bad.csv"), "--url", tg.srv.URL(), "--username", cliUser, "--password-file", bad, "--rate", "0", "--quiet"}, push...)...)
 	require.Equal(t, ExitFailed, res.code, res.stderr)
-	_, mfs = gw.Scrape(t)
+	var scrape string
+	scrape, mfs = gw.Scrape(t)
+	t.Log("the gateway after a success, then a failed run:\n" + pushgatewaytest.Lines(scrape, "xonvo_import_"))
 	assert.Equal(t, 1.0, value("xonvo_import_last_run_exit_code", nil))
 	assert.Equal(t, 40.0, value("xonvo_import_last_run_rows", map[string]string{"status": "not_sent"}))
 	assert.Equal(t, success, value("xonvo_import_last_success_timestamp_seconds", nil), "a failed run keeps the last success")
@@ -168,4 +170,5 @@ func TestNotifyFailedRun(t *testing.T) {
 	assert.NotContains(t, string(b), "wrong-Pa55word")
 	assert.Contains(t, rc.bodies[0]["text"], "FAILED (exit 1)")
 	assert.Equal(t, "auth", rc.bodies[0]["summary"].(map[string]any)["stopped"])
+	t.Logf("the webhook of a failed run: %s", b)
 }
