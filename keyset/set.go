@@ -1,7 +1,6 @@
 package keyset
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 )
@@ -72,8 +71,8 @@ type Stats struct {
 type Set struct {
 	dir         string
 	filterBytes int64 // the filter's share of the budget: its largest size
-	salt        [16]byte
-	buf         []byte // salt, then the key being looked up
+	hash        hasher
+	buf         []byte // the key being looked up
 
 	mem     memtable
 	filter  bloom
@@ -102,8 +101,8 @@ func New(o Options) (*Set, error) {
 		filterBytes: budget - int64(maxSlots)*slotBytes,
 		mem:         newMemtable(initialSlots, maxSlots),
 	}
-	rand.Read(s.salt[:]) // never fails (crypto/rand since Go 1.24)
-	s.buf = append(make([]byte, 0, 128), s.salt[:]...)
+	s.hash = newHasher()
+	s.buf = make([]byte, 0, 128)
 	return s, nil
 }
 
@@ -234,14 +233,14 @@ func (s *Set) usable() error {
 	return s.err
 }
 
-// fingerprint hashes the lead's key with the set's salt.
+// fingerprint hashes the lead's key under the set's seeds.
 func (s *Set) fingerprint(account, externalID, phone string) (fingerprint, bool) {
-	b, keyed := appendKey(s.buf[:len(s.salt)], account, externalID, phone)
-	s.buf = b[:len(s.salt)] // keep a grown buffer for the next key
+	b, keyed := appendKey(s.buf[:0], account, externalID, phone)
+	s.buf = b[:0] // keep a grown buffer for the next key
 	if !keyed {
 		return fingerprint{}, false
 	}
-	return fingerprintOf(b), true
+	return s.hash.of(b), true
 }
 
 // findSpilled looks f up among the spilled keys; the filter answers most
