@@ -27,8 +27,9 @@ type mapStage struct {
 
 	// m, it and scratch are reused row after row: m and it are passed by
 	// pointer through interface calls, which would otherwise move a fresh
-	// copy of each to the heap for every row (≈700 bytes a row). A sink that
-	// keeps an item makes its own copy.
+	// copy of each to the heap for every row (≈700 bytes a row). m's
+	// attributes map is refilled row after row (mapping.MapInto): a sink
+	// that keeps an item makes its own copy, of the map too.
 	m       mapping.Result
 	it      Item
 	scratch []byte
@@ -85,8 +86,8 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 	if rec.Problem != "" {
 		return verdict{reports.StatusInvalid, joinMessage(rec.Problem, rec.Warning)}
 	}
-	ms.m = in.mapper.Map(rec.Cells)
 	m := &ms.m
+	in.mapper.MapInto(rec.Cells, m)
 	it.AccountID, it.ExternalID, it.Phone = m.AccountID, m.Lead.ExternalID, m.Lead.Phone
 	it.Message = joinMessage(m.Message(), rec.Warning)
 	if !m.Valid() {

@@ -18,6 +18,10 @@ type Result struct {
 	Lead     wire.Lead
 	Errors   []string // every problem of the row; the row must not be sent
 	Warnings []string // sent anyway, but worth telling
+
+	// attrs is the attributes map MapInto fills again, kept while a row
+	// without attributes leaves Lead.Attributes nil.
+	attrs map[string]string
 }
 
 // Valid reports whether the row has no errors.
@@ -67,8 +71,23 @@ const (
 // empty). It never fails: problems are in the Result.
 func (m *Mapper) Map(cells []string) Result {
 	var r Result
+	m.MapInto(cells, &r)
+	r.attrs = nil
+	return r
+}
+
+// MapInto is Map into r, for a caller that maps row after row: it reuses the
+// storage of r's Errors, Warnings and Lead.Attributes, so a clean row costs
+// no allocation of its own (a map of attributes made for every row was a
+// fifth of a dry run's mapping). Everything r held is replaced; a caller
+// that keeps r.Lead past the next MapInto must keep a copy of its
+// Attributes (maps.Clone).
+func (m *Mapper) MapInto(cells []string, r *Result) {
+	attrs := r.attrs
+	clear(attrs)
+	*r = Result{Errors: r.Errors[:0], Warnings: r.Warnings[:0], attrs: attrs}
 	if m.account.used {
-		r.AccountID = m.mapAccount(cells, &r)
+		r.AccountID = m.mapAccount(cells, r)
 	}
 	var drops []dropped // stays nil, and free, on clean rows
 	for f := wire.Field(0); f < wire.NumFields; f++ {
@@ -83,7 +102,7 @@ func (m *Mapper) Map(cells []string) Result {
 			// Treated as empty: a fallback column may still hold the value.
 			bad := v
 			if v = ""; m.fallbacks[f] != nil {
-				v, header = m.fallback(f, cells, &r)
+				v, header = m.fallback(f, cells, r)
 			}
 			if v == "" && m.required[f] {
 				r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " holds " + bad)
@@ -91,10 +110,10 @@ func (m *Mapper) Map(cells []string) Result {
 			}
 			r.addWarn(sheetErrorWarning(m.headers[f], bad))
 		} else if v == "" && m.fallbacks[f] != nil {
-			v, header = m.fallback(f, cells, &r)
+			v, header = m.fallback(f, cells, r)
 		}
 		if v != "" && m.cols[f] >= 0 {
-			out, problem := transform(f, &m.plans[f], v, header, &r)
+			out, problem := transform(f, &m.plans[f], v, header, r)
 			switch {
 			case problem == "":
 				v = out
@@ -111,7 +130,7 @@ func (m *Mapper) Map(cells []string) Result {
 		r.Lead.Set(f, v)
 	}
 	if m.kind != KindLead {
-		return r
+		return
 	}
 	for _, a := range m.attrs {
 		v := cell(cells, a.col)
@@ -122,9 +141,10 @@ func (m *Mapper) Map(cells []string) Result {
 			r.addWarn(sheetErrorWarning(a.header, v))
 			continue
 		}
-		if r.Lead.Attributes == nil {
-			r.Lead.Attributes = make(map[string]string, len(m.attrs))
+		if r.attrs == nil {
+			r.attrs = make(map[string]string, len(m.attrs))
 		}
+		r.Lead.Attributes = r.attrs
 		r.Lead.Attributes[a.key] = v
 	}
 	l := &r.Lead
@@ -152,7 +172,6 @@ func (m *Mapper) Map(cells []string) Result {
 		r.rule(m.consent, "consent: needs jornayaLeadId or trustedFormId")
 	}
 	r.Warnings = append(r.Warnings, m.constWarns...)
-	return r
 }
 
 // fallback reads field f's fallback columns in order and returns the first
