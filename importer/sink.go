@@ -3,6 +3,7 @@ package importer
 import (
 	"bufio"
 	"maps"
+	"slices"
 	"sync"
 
 	"github.com/xonvo/xonvo-import/reports"
@@ -49,6 +50,9 @@ func (a *apiSink) needsPayload() bool { return true }
 func (a *apiSink) add(it *Item, _ *outbox) {
 	own := *it
 	own.Lead.Attributes = maps.Clone(own.Lead.Attributes) // the mapping refills it for the next row
+	// A CSV record's cells share their allocation with the records around
+	// it (source's cell slab): an item held in a batch keeps only its own.
+	own.Original = slices.Clone(own.Original)
 	a.batcher.add(&own)
 }
 
