@@ -68,7 +68,9 @@ const (
 )
 
 // Map maps one row. cells may be shorter than the header (missing cells are
-// empty). It never fails: problems are in the Result.
+// empty). It never fails: problems are in the Result. A Mapper is not
+// changed by mapping: any number of goroutines may map with it at once,
+// each into its own Result.
 func (m *Mapper) Map(cells []string) Result {
 	var r Result
 	m.MapInto(cells, &r)
