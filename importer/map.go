@@ -17,8 +17,10 @@ type mapStage struct {
 	set    *inputSet
 	action Action
 	// firstSeen finds duplicates: the key's first row, and whether this row
-	// repeats it.
-	firstSeen func(account, externalID, phone string, file, row int) (keyset.Occurrence, bool, error)
+	// repeats it. keys is the set it adds to, which the workers take the
+	// rows' fingerprints with.
+	firstSeen func(fp keyset.Fingerprint, file, row int) (keyset.Occurrence, bool, error)
+	keys      *keyset.Set
 	state     *stateRecorder // nil without --state
 	confirmed sentRows       // rows an interrupted run's journal confirms (--resume)
 	encode    bool           // the sink needs each item's payload
@@ -49,6 +51,9 @@ func (ms *mapStage) run(fl *chunkFlow, ob *outbox, add func(*Item, *outbox)) (in
 	var seq int64
 	for c := range fl.ordered {
 		c.mapping.Wait()
+		if !ms.stop.stopped() {
+			ms.keys.Prefetch(c.fps[:len(c.recs)])
+		}
 		in := &ms.set.inputs[c.file]
 		name := in.src.Name()
 		in.rows += int64(len(c.recs))
@@ -58,7 +63,7 @@ func (ms *mapStage) run(fl *chunkFlow, ob *outbox, add func(*Item, *outbox)) (in
 			it := &ms.it
 			*it = Item{seq: seq, fileIdx: c.file, File: name, Row: rec.Row, Original: ms.set.align(in, rec.Cells)}
 			seq++
-			v := ms.row(rec, &c.mapped[i], it)
+			v := ms.row(rec, &c.mapped[i], c.fps[i], it)
 			if v.status != "" {
 				ms.fin.finish(ob, it, v.status, v.msg)
 				continue
@@ -75,8 +80,8 @@ func (ms *mapStage) run(fl *chunkFlow, ob *outbox, add func(*Item, *outbox)) (in
 }
 
 // row decides one record's fate, filling it on the way; m is the record
-// mapped (by a worker), unless it has a Skip or a Problem.
-func (ms *mapStage) row(rec *source.Record, m *mapping.Result, it *Item) verdict {
+// mapped (by a worker) and fp its key, unless it has a Skip or a Problem.
+func (ms *mapStage) row(rec *source.Record, m *mapping.Result, fp keyset.Fingerprint, it *Item) verdict {
 	if ms.stop.stopped() {
 		// Rows are not mapped after a stop, but a row an earlier run's
 		// journal confirms is still already sent, not "not sent".
@@ -98,7 +103,7 @@ func (ms *mapStage) row(rec *source.Record, m *mapping.Result, it *Item) verdict
 		it.Message = ""
 		return verdict{reports.StatusInvalid, msg}
 	}
-	first, dup, err := ms.firstSeen(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.fileIdx, rec.Row)
+	first, dup, err := ms.firstSeen(fp, it.fileIdx, rec.Row)
 	switch {
 	case err != nil:
 		return verdict{reports.StatusNotSent, "not sent: " + err.Error()}

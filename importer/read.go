@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/xonvo/xonvo-import/keyset"
 	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/source"
 )
@@ -22,7 +23,10 @@ type chunk struct {
 	// mapped[i] is recs[i] mapped, for a record with neither Skip nor
 	// Problem, unless the run had stopped when the worker got the chunk
 	// (rows are not mapped after a stop). It is filled once mapping is done.
-	mapped  []mapping.Result
+	mapped []mapping.Result
+	// fps[i] is the key of mapped[i] when the row is valid (unkeyed
+	// otherwise): hashing keys is done beside mapping, off the in-order path.
+	fps     []keyset.Fingerprint
 	mapping sync.WaitGroup
 }
 
@@ -51,7 +55,8 @@ func newChunkFlow(workers int) *chunkFlow {
 	n := 2*workers + 4
 	fl := &chunkFlow{free: make(chan *chunk, n), work: make(chan *chunk, n), ordered: make(chan *chunk, n)}
 	for range n {
-		fl.free <- &chunk{recs: make([]source.Record, 0, chunkSize), mapped: make([]mapping.Result, chunkSize)}
+		fl.free <- &chunk{recs: make([]source.Record, 0, chunkSize), mapped: make([]mapping.Result, chunkSize),
+			fps: make([]keyset.Fingerprint, chunkSize)}
 	}
 	return fl
 }
@@ -77,15 +82,21 @@ func (fl *chunkFlow) release(c *chunk) {
 	fl.free <- c
 }
 
-// mapChunks maps the rows of each chunk from the reader until the reader
-// is done: the workers' loop.
-func mapChunks(fl *chunkFlow, set *inputSet, stop *stopper) {
+// mapChunks maps the rows of each chunk from the reader, and takes the
+// keys of the valid ones with keys, until the reader is done: the workers'
+// loop.
+func mapChunks(fl *chunkFlow, set *inputSet, stop *stopper, keys *keyset.Set) {
 	for c := range fl.work {
 		if !stop.stopped() {
 			mapper := set.inputs[c.file].mapper
 			for i := range c.recs {
+				c.fps[i] = keyset.Fingerprint{}
 				if rec := &c.recs[i]; rec.Skip == "" && rec.Problem == "" {
-					mapper.MapInto(rec.Cells, &c.mapped[i])
+					m := &c.mapped[i]
+					mapper.MapInto(rec.Cells, m)
+					if m.Valid() {
+						c.fps[i] = keys.Fingerprint(m.AccountID, m.Lead.ExternalID, m.Lead.Phone)
+					}
 				}
 			}
 		}

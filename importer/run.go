@@ -79,7 +79,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	ms := &mapStage{set: set, action: opts.Action, confirmed: out.confirmed,
 		encode: sk.needsPayload() || rec != nil, stop: stop, fin: fin, state: rec}
 	if plan != nil {
-		ms.firstSeen = plan.firstSeen
+		ms.keys, ms.firstSeen = plan.seen, plan.firstSeen
 	} else {
 		dedupe, err := keyset.New(keyset.Options{Dir: opts.TempDir})
 		if err != nil {
@@ -87,7 +87,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 			return summary, fmt.Errorf("duplicate detection: %w", err)
 		}
 		defer dedupe.Close()
-		ms.firstSeen = dedupe.Add
+		ms.keys, ms.firstSeen = dedupe, dedupe.AddFingerprint
 	}
 	entered, readErr := pipeline(stop, set, ms, sk, opts.Progress)
 	if out.journal != nil {
@@ -132,7 +132,7 @@ func pipeline(stop *stopper, set *inputSet, ms *mapStage, sk sink, progress *Pro
 	fl := newChunkFlow(workers)
 	go readRecords(context.WithoutCancel(stop.readCtx), set, progress, fl)
 	for range workers {
-		go mapChunks(fl, set, stop)
+		go mapChunks(fl, set, stop, ms.keys)
 	}
 	defer func() {
 		for c := range fl.ordered { // let the reader finish if mapping stopped early

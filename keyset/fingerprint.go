@@ -56,3 +56,27 @@ func newHasher() hasher {
 func (h *hasher) of(key []byte) fingerprint {
 	return fingerprint{hi: maphash.Bytes(h.seeds[0], key), lo: maphash.Bytes(h.seeds[1], key)}
 }
+
+// Fingerprint is a lead's key reduced to what a Set stores of it (or the
+// mark of a lead with no key), so that the hashing can be done ahead of
+// the Adds, on another goroutine.
+type Fingerprint struct {
+	f     fingerprint
+	keyed bool
+}
+
+// keyBufSize holds the usual key on the stack: a larger one is hashed from
+// the heap.
+const keyBufSize = 128
+
+// Fingerprint reduces a lead's key (see Add). It only reads the set's
+// seeds: any goroutine may call it at any time, also while another uses
+// the set.
+func (s *Set) Fingerprint(account, externalID, phone string) Fingerprint {
+	var buf [keyBufSize]byte
+	b, keyed := appendKey(buf[:0], account, externalID, phone)
+	if !keyed {
+		return Fingerprint{}
+	}
+	return Fingerprint{f: s.hash.of(b), keyed: true}
+}
