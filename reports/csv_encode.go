@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -51,33 +52,69 @@ func indexCSVSpecial(s string) int {
 func zeroLane(x uint64) uint64 { return (x - lanes1) &^ x & lanes80 }
 
 // appendCSVRow appends r as one report line: the fixed columns, then the
-// original cells, padded to nOrig with empty cells.
+// original cells, padded to nOrig with empty cells. Most rows need no
+// quotes at all, so the row is first written plain and checked once as a
+// whole (SIMD searches over the line, where a search a cell was most of the
+// writer's time); a row that needs quotes is written again cell by cell.
 func appendCSVRow(b []byte, r *RowResult, nOrig int) []byte {
-	b = appendCSVCell(b, r.File)
+	start := len(b)
+	if b, ok := appendRow(b, r, nOrig, appendPlainCell); ok {
+		line := b[start:]
+		if bytes.IndexByte(line, '"') < 0 && bytes.IndexByte(line, '\n') < 0 && bytes.IndexByte(line, '\r') < 0 &&
+			bytes.Count(line, []byte{','}) == nFixed+nOrig-1 {
+			return append(b, '\n')
+		}
+	}
+	b, _ = appendRow(b[:start], r, nOrig, func(b []byte, s string) ([]byte, bool) { return appendCSVCell(b, s), true })
+	return append(b, '\n')
+}
+
+// appendRow lays r out with cell, which reports false when it cannot write
+// a cell; the line end is left to the caller.
+func appendRow(b []byte, r *RowResult, nOrig int, cell func([]byte, string) ([]byte, bool)) ([]byte, bool) {
+	ok := true
+	text := func(s string) {
+		if ok {
+			b, ok = cell(b, s)
+		}
+	}
+	text(r.File)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Row), 10)
 	b = append(b, ',')
-	b = appendCSVCell(b, string(r.Status))
+	text(string(r.Status))
 	b = append(b, ',')
-	b = appendCSVCell(b, r.Message)
+	text(r.Message)
 	b = append(b, ',')
-	b = appendCSVCell(b, r.AccountID)
+	text(r.AccountID)
 	b = append(b, ',')
-	b = appendCSVCell(b, r.ExternalID)
+	text(r.ExternalID)
 	b = append(b, ',')
-	b = appendCSVCell(b, r.Phone)
+	text(r.Phone)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.HTTPStatus), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Attempts), 10)
 	for _, c := range r.Original {
 		b = append(b, ',')
-		b = appendCSVCell(b, c)
+		text(c)
 	}
 	for range nOrig - len(r.Original) {
 		b = append(b, ',')
 	}
-	return append(b, '\n')
+	return b, ok
+}
+
+// appendPlainCell appends neutralise(s) unquoted, or reports false when its
+// start alone asks for quotes (see quoteUnspecial). Quotes, line breaks and
+// commas inside are the caller's to look for, in the whole line.
+func appendPlainCell(b []byte, s string) ([]byte, bool) {
+	if neutralisePrefix(s) {
+		b = append(b, '\'')
+	} else if quoteUnspecial(s) {
+		return b, false
+	}
+	return append(b, s...), true
 }
 
 // appendCSVCell appends neutralise(s) as encoding/csv writes a field.
