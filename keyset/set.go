@@ -61,7 +61,7 @@ type Stats struct {
 	Runs        int   // sorted runs spilled to disk
 	SpilledKeys int64 // keys in those runs
 	DiskBytes   int64 // size of the spill file
-	HeapBytes   int64 // table + filter + block index
+	HeapBytes   int64 // memory of table + filter + block index (the first two outside the Go heap, offheap.go)
 	DiskReads   int64 // reads of the spill file by lookups so far
 }
 
@@ -233,6 +233,19 @@ func (s *Set) Stats() Stats {
 	return st
 }
 
+// outsideBytes is the memory of the table and filter that lives outside
+// the Go heap (offheap.go), for the benchmarks' figures.
+func (s *Set) outsideBytes() int64 {
+	var n int64
+	if s.mem.mapped {
+		n += int64(cap(s.mem.slots)) * slotBytes
+	}
+	if s.filter.mapped {
+		n += int64(cap(s.filter.words)) * 8
+	}
+	return n
+}
+
 // Close releases the memory and removes the spill file. Calling it again
 // does nothing.
 func (s *Set) Close() error {
@@ -240,8 +253,8 @@ func (s *Set) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.mem = memtable{}
-	s.filter = bloom{}
+	s.mem.free()
+	s.filter.free()
 	if s.spill == nil {
 		return nil
 	}
@@ -295,9 +308,10 @@ func (s *Set) spillTable() error {
 	if want := filterSize(s.spilled, s.filterBytes); want > int64(len(s.filter.words))*8 {
 		// Rebuilding from the runs (the new one included) reads the
 		// spill file once; sizes double, so that is twice its size in all.
-		s.filter = bloom{} // the file has every key: let the old one go first
+		s.filter.free() // the file has every key: let the old one go first
 		f := newBloom(want)
 		if err := s.spill.each(f.add); err != nil {
+			f.free()
 			s.err = err
 			return err
 		}
