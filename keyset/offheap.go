@@ -9,8 +9,8 @@ import (
 // to 24 MiB each, sized once per growth. They live outside the Go heap
 // (anonymous memory mapped from the OS, where the platform has it), for two
 // reasons the dry-run profile showed. In the heap they counted towards the
-// garbage collector's goal, so every run carried half their size again in
-// garbage before a collection (GOGC 50); and a table replaced by a larger
+// garbage collector's goal, so a run carried garbage in proportion to them
+// before each collection (their size again at GOGC 100); and a table replaced by a larger
 // one, or a filter rebuilt, stayed resident until a collection and the
 // scavenger gave it back, where unmapping returns it at once. Close (and
 // every growth) unmaps what it replaces; nothing else points into them.
