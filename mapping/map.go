@@ -20,8 +20,11 @@ type Result struct {
 	Warnings []string // sent anyway, but worth telling
 
 	// attrs is the attributes map MapInto fills again, kept while a row
-	// without attributes leaves Lead.Attributes nil.
-	attrs map[string]string
+	// without attributes leaves Lead.Attributes nil. It holds keys of
+	// attrsOf's attributes only, so that a row of the same mapper sets or
+	// deletes each of them instead of clearing the map first.
+	attrs   map[string]string
+	attrsOf *Mapper
 }
 
 // Valid reports whether the row has no errors.
@@ -74,7 +77,7 @@ const (
 func (m *Mapper) Map(cells []string) Result {
 	var r Result
 	m.MapInto(cells, &r)
-	r.attrs = nil
+	r.attrs, r.attrsOf = nil, nil
 	return r
 }
 
@@ -85,9 +88,11 @@ func (m *Mapper) Map(cells []string) Result {
 // that keeps r.Lead past the next MapInto must keep a copy of its
 // Attributes (maps.Clone).
 func (m *Mapper) MapInto(cells []string, r *Result) {
-	attrs := r.attrs
-	clear(attrs)
-	*r = Result{Errors: r.Errors[:0], Warnings: r.Warnings[:0], attrs: attrs}
+	attrs, attrsOf := r.attrs, r.attrsOf
+	if attrsOf != m {
+		clear(attrs)
+	}
+	*r = Result{Errors: r.Errors[:0], Warnings: r.Warnings[:0], attrs: attrs, attrsOf: m}
 	if m.account.used {
 		r.AccountID = m.mapAccount(cells, r)
 	}
@@ -136,18 +141,21 @@ func (m *Mapper) MapInto(cells []string, r *Result) {
 	}
 	for _, a := range m.attrs {
 		v := cell(cells, a.col)
-		if v == "" {
-			continue
-		}
-		if isSheetError(v) {
+		if v != "" && isSheetError(v) {
 			r.addWarn(sheetErrorWarning(a.header, v))
-			continue
+			v = ""
 		}
-		if r.attrs == nil {
-			r.attrs = make(map[string]string, len(m.attrs))
+		switch {
+		case v != "" && r.attrs == nil:
+			r.attrs = map[string]string{a.key: v}
+		case v != "":
+			r.attrs[a.key] = v
+		case len(r.attrs) > 0:
+			delete(r.attrs, a.key) // a key the last row of this mapper may have set
 		}
+	}
+	if len(r.attrs) > 0 {
 		r.Lead.Attributes = r.attrs
-		r.Lead.Attributes[a.key] = v
 	}
 	l := &r.Lead
 	var needed uint32 // dropped fields a failing rule at level error needs

@@ -218,4 +218,17 @@ func TestMapIntoMatchesMap(t *testing.T) {
 	for i, tt := range rows {
 		assert.Equal(t, m.Map(tt.cells).Lead.Attributes, kept[i], tt.name)
 	}
+	t.Run("another mapper's keys are not kept", func(t *testing.T) {
+		c, err := Load("testdata/full.yaml")
+		require.NoError(t, err)
+		c.Attributes = map[string]string{"PROMO": "Discount"}
+		_, header := fullMapper(t, BindOptions{})
+		other, err := c.Bind(header, BindOptions{File: "other.csv"})
+		require.NoError(t, err)
+		m.MapInto(row(nil), &into)
+		other.MapInto(row(nil), &into)
+		assert.Equal(t, map[string]string{"PROMO": "TR44"}, into.Lead.Attributes)
+		m.MapInto(row(map[int]string{15: ""}), &into)
+		assert.Equal(t, map[string]string{"ABANDONED_CART_URL": "www.shop.com/123"}, into.Lead.Attributes)
+	})
 }
