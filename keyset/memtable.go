@@ -98,26 +98,56 @@ func (m *memtable) probe(f fingerprint) (int, bool) {
 
 // sorted moves the keys to the front of the table, sorts them by
 // fingerprint and returns them; reset must follow before the next insert.
+//
+// The table is nearly sorted already: a key sits at its home (the top bits
+// of its fingerprint) or a little after it, behind the keys of its cluster.
+// So the keys are taken in slot order, those of the first cluster that
+// wrapped around from the end of the table moved to the end, and an
+// insertion sort puts each cluster in order with a few moves a key (where
+// pdqsort cost 0.1 s a spill of 786k keys). Should a table ever need more
+// moves than that, the rest is left to slices.SortFunc.
 func (m *memtable) sorted() []slot {
-	w := 0
-	for _, s := range m.slots {
-		if s.at != 0 {
-			m.slots[w] = s
-			w++
+	var wrapped []slot // keys whose probe went past the end of the table
+	w, first := 0, true
+	for i, s := range m.slots {
+		if s.at == 0 {
+			first = false
+			continue
+		}
+		if first && int(s.hi>>m.shift) > i {
+			wrapped = append(wrapped, s)
+			continue
+		}
+		m.slots[w] = s
+		w++
+	}
+	keys := append(m.slots[:w], wrapped...) // within the table: it holds them all
+	moves, budget := 0, 8*len(keys)+64
+	for i := 1; i < len(keys); i++ {
+		k := keys[i]
+		j := i
+		for ; j > 0 && slotLess(k, keys[j-1]); j-- {
+			keys[j] = keys[j-1]
+		}
+		keys[j] = k
+		if moves += i - j; moves > budget {
+			slices.SortFunc(keys, func(a, b slot) int {
+				switch {
+				case slotLess(a, b):
+					return -1
+				case slotLess(b, a):
+					return 1
+				}
+				return 0
+			})
+			break
 		}
 	}
-	keys := m.slots[:w]
-	slices.SortFunc(keys, func(a, b slot) int {
-		switch {
-		case a.hi < b.hi || a.hi == b.hi && a.lo < b.lo:
-			return -1
-		case a.hi == b.hi && a.lo == b.lo:
-			return 0
-		}
-		return 1
-	})
 	return keys
 }
+
+// slotLess orders slots by fingerprint.
+func slotLess(a, b slot) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
 
 // reset empties the table, keeping its size; its memory is given back
 // until keys fill it again.
