@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -50,6 +51,10 @@ type runOptions struct {
 	State        stateOptions // import and validate only
 	MoveDone     string       // import only
 }
+
+// dryRunMemoryLimit is the soft limit on the Go runtime's memory during a
+// dry run (see runOptions.run); GOMEMLIMIT overrides it.
+const dryRunMemoryLimit = 64 << 20
 
 // moveDone moves every input of a completed run to dest (--move-done).
 func moveDone(ctx context.Context, inputs []*source.Input, dest string, log *slog.Logger) error {
@@ -246,9 +251,19 @@ func (o *runOptions) run(ctx context.Context, action func(*connection) importer.
 	// Dry runs and imports keep the collector's default (GOGC 100). Dry runs
 	// once collected at 1.5x the live heap, which was then mostly the
 	// duplicate table; the table now lives outside the heap (package
-	// keyset), the heap is ~9 MB of pipeline and package data, and 1.5x it
-	// meant a collection every 4.5 MB allocated: a quarter of a million-row
-	// run's CPU went to the collector, for 4 MB less peak RSS.
+	// keyset), a CSV run's heap is ~9 MB of pipeline and package data, and
+	// 1.5x it meant a collection every 4.5 MB allocated: a quarter of a
+	// million-row run's CPU went to the collector, for 4 MB less peak RSS.
+	// A workbook's heap also holds the shared strings' caches (~36 MB live
+	// on the million-row sheet), where twice the live heap is 30 MB of RSS
+	// for little CPU: a soft limit on the runtime's memory caps that, and
+	// never touches a CSV run (~25 MB in all). The reader bounds what it
+	// keeps (xlsx.Options.SharedStringsInMemory and its caches), so the
+	// live heap stays well under the limit and it cannot make the
+	// collector run without end.
+	if o.DryRun && env.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(dryRunMemoryLimit))
+	}
 	if o.CPUProfile != "" {
 		stop, err := startCPUProfile(o.CPUProfile)
 		if err != nil {
