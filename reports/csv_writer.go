@@ -64,7 +64,7 @@ func (w *csvWriter) flush() error {
 	if w.err != nil {
 		return w.err
 	}
-	if _, err := w.af.f.Write(w.buf); err != nil {
+	if _, err := w.af.Write(w.buf); err != nil {
 		w.err = err
 		return err
 	}
