@@ -58,46 +58,46 @@ func zeroLane(x uint64) uint64 { return (x - lanes1) &^ x & lanes80 }
 // writer's time); a row that needs quotes is written again cell by cell.
 func appendCSVRow(b []byte, r *RowResult, nOrig int) []byte {
 	start := len(b)
-	if b, ok := appendRow(b, r, nOrig, appendPlainCell); ok {
+	if b, ok := appendRow(b, r, nOrig, true); ok {
 		line := b[start:]
 		if bytes.IndexByte(line, '"') < 0 && bytes.IndexByte(line, '\n') < 0 && bytes.IndexByte(line, '\r') < 0 &&
 			bytes.Count(line, []byte{','}) == nFixed+nOrig-1 {
 			return append(b, '\n')
 		}
 	}
-	b, _ = appendRow(b[:start], r, nOrig, func(b []byte, s string) ([]byte, bool) { return appendCSVCell(b, s), true })
+	b, _ = appendRow(b[:start], r, nOrig, false)
 	return append(b, '\n')
 }
 
-// appendRow lays r out with cell, which reports false when it cannot write
-// a cell; the line end is left to the caller.
-func appendRow(b []byte, r *RowResult, nOrig int, cell func([]byte, string) ([]byte, bool)) ([]byte, bool) {
-	ok := true
-	text := func(s string) {
-		if ok {
-			b, ok = cell(b, s)
-		}
-	}
-	text(r.File)
+// appendRow lays r out, each text cell through appendText; ok is false when
+// a plain row cannot be written plain. The line end is left to the caller.
+func appendRow(b []byte, r *RowResult, nOrig int, plain bool) (_ []byte, ok bool) {
+	b, ok = appendText(b, r.File, plain)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Row), 10)
 	b = append(b, ',')
-	text(string(r.Status))
+	b, ok2 := appendText(b, string(r.Status), plain)
+	ok = ok && ok2
 	b = append(b, ',')
-	text(r.Message)
+	b, ok2 = appendText(b, r.Message, plain)
+	ok = ok && ok2
 	b = append(b, ',')
-	text(r.AccountID)
+	b, ok2 = appendText(b, r.AccountID, plain)
+	ok = ok && ok2
 	b = append(b, ',')
-	text(r.ExternalID)
+	b, ok2 = appendText(b, r.ExternalID, plain)
+	ok = ok && ok2
 	b = append(b, ',')
-	text(r.Phone)
+	b, ok2 = appendText(b, r.Phone, plain)
+	ok = ok && ok2
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.HTTPStatus), 10)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Attempts), 10)
 	for _, c := range r.Original {
 		b = append(b, ',')
-		text(c)
+		b, ok2 = appendText(b, c, plain)
+		ok = ok && ok2
 	}
 	for range nOrig - len(r.Original) {
 		b = append(b, ',')
@@ -105,10 +105,17 @@ func appendRow(b []byte, r *RowResult, nOrig int, cell func([]byte, string) ([]b
 	return b, ok
 }
 
-// appendPlainCell appends neutralise(s) unquoted, or reports false when its
-// start alone asks for quotes (see quoteUnspecial). Quotes, line breaks and
-// commas inside are the caller's to look for, in the whole line.
-func appendPlainCell(b []byte, s string) ([]byte, bool) {
+// appendText appends neutralise(s): plain, unquoted, reporting false when
+// its start alone asks for quotes (see quoteUnspecial; quotes, line breaks
+// and commas inside are the caller's to look for, in the whole line), or
+// else quoted as encoding/csv quotes it.
+func appendText(b []byte, s string, plain bool) ([]byte, bool) {
+	if !plain {
+		return appendCSVCell(b, s), true
+	}
+	if s == "" {
+		return b, true
+	}
 	if neutralisePrefix(s) {
 		b = append(b, '\'')
 	} else if quoteUnspecial(s) {
