@@ -5,9 +5,11 @@
 //	            header, lay out the report's columns (the union of headers)
 //	resume.go   the journal policy: start afresh, or go on from an
 //	            interrupted run of the same action on the same inputs
-//	read.go     read records on their own goroutine
-//	map.go      record → item for the sink, or a final result (invalid,
-//	            duplicate, already sent, not sent after a stop)
+//	read.go     read records on their own goroutine, in chunks that a few
+//	            workers map (mapping a row depends on nothing but its cells)
+//	map.go      mapped record → item for the sink, or a final result
+//	            (invalid, duplicate, already sent, not sent after a stop),
+//	            in input order
 //	sink.go     the API sink (batch.go groups items by account, send.go
 //	            sends a batch and classify.go decides what its answer means),
 //	            or the dry-run sink, which reports items valid and writes the

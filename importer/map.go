@@ -17,19 +17,21 @@ type mapStage struct {
 	set    *inputSet
 	action Action
 	// firstSeen finds duplicates: the key's first row, and whether this row
-	// repeats it.
-	firstSeen func(account, externalID, phone string, file, row int) (keyset.Occurrence, bool, error)
+	// repeats it. keys is the set it adds to, which the workers take the
+	// rows' fingerprints with.
+	firstSeen func(fp keyset.Fingerprint, file, row int) (keyset.Occurrence, bool, error)
+	keys      *keyset.Set
 	state     *stateRecorder // nil without --state
 	confirmed sentRows       // rows an interrupted run's journal confirms (--resume)
 	encode    bool           // the sink needs each item's payload
 	stop      *stopper
 	fin       *finisher
 
-	// m, it and scratch are reused row after row: m and it are passed by
-	// pointer through interface calls, which would otherwise move a fresh
-	// copy of each to the heap for every row (≈700 bytes a row). A sink that
-	// keeps an item makes its own copy.
-	m       mapping.Result
+	// it and scratch are reused row after row: it is passed by pointer
+	// through interface calls, which would otherwise move a fresh copy to
+	// the heap for every row. The mapped results are reused too, chunk
+	// after chunk, their attributes maps refilled (mapping.MapInto): a sink
+	// that keeps an item makes its own copy, of the map too.
 	it      Item
 	scratch []byte
 }
@@ -41,36 +43,45 @@ type verdict struct {
 	msg    string
 }
 
-// run maps every chunk in input order, reporting through ob and handing
-// items to add, which must copy an item it keeps. It returns how many rows
-// entered, and the error that ended an input early.
-func (ms *mapStage) run(chunks <-chan chunk, ob *outbox, add func(*Item, *outbox)) (int64, error) {
+// run finishes every chunk in input order, once its rows are mapped,
+// reporting through ob and handing items to add, which must copy an item
+// it keeps. It returns how many rows entered, and the error that ended an
+// input early. Every chunk it takes goes back to fl's free list.
+func (ms *mapStage) run(fl *chunkFlow, ob *outbox, add func(*Item, *outbox)) (int64, error) {
 	var seq int64
-	for c := range chunks {
+	for c := range fl.ordered {
+		c.mapping.Wait()
+		if !ms.stop.stopped() {
+			ms.keys.Prefetch(c.fps[:len(c.recs)])
+		}
 		in := &ms.set.inputs[c.file]
 		name := in.src.Name()
 		in.rows += int64(len(c.recs))
-		for _, rec := range c.recs {
+		for i := range c.recs {
+			rec := &c.recs[i]
 			ms.fin.progress.Read.Add(1)
 			it := &ms.it
 			*it = Item{seq: seq, fileIdx: c.file, File: name, Row: rec.Row, Original: ms.set.align(in, rec.Cells)}
 			seq++
-			v := ms.row(in, rec, it)
+			v := ms.row(rec, &c.mapped[i], c.fps[i], it)
 			if v.status != "" {
 				ms.fin.finish(ob, it, v.status, v.msg)
 				continue
 			}
 			add(it, ob)
 		}
-		if c.err != nil && !errors.Is(c.err, io.EOF) {
-			return seq, c.err
+		err := c.err
+		fl.release(c)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return seq, err
 		}
 	}
 	return seq, nil
 }
 
-// row decides one record's fate, filling it on the way.
-func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
+// row decides one record's fate, filling it on the way; m is the record
+// mapped (by a worker) and fp its key, unless it has a Skip or a Problem.
+func (ms *mapStage) row(rec *source.Record, m *mapping.Result, fp keyset.Fingerprint, it *Item) verdict {
 	if ms.stop.stopped() {
 		// Rows are not mapped after a stop, but a row an earlier run's
 		// journal confirms is still already sent, not "not sent".
@@ -85,8 +96,6 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 	if rec.Problem != "" {
 		return verdict{reports.StatusInvalid, joinMessage(rec.Problem, rec.Warning)}
 	}
-	ms.m = in.mapper.Map(rec.Cells)
-	m := &ms.m
 	it.AccountID, it.ExternalID, it.Phone = m.AccountID, m.Lead.ExternalID, m.Lead.Phone
 	it.Message = joinMessage(m.Message(), rec.Warning)
 	if !m.Valid() {
@@ -94,7 +103,7 @@ func (ms *mapStage) row(in *input, rec source.Record, it *Item) verdict {
 		it.Message = ""
 		return verdict{reports.StatusInvalid, msg}
 	}
-	first, dup, err := ms.firstSeen(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, it.fileIdx, rec.Row)
+	first, dup, err := ms.firstSeen(fp, it.fileIdx, rec.Row)
 	switch {
 	case err != nil:
 		return verdict{reports.StatusNotSent, "not sent: " + err.Error()}

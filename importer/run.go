@@ -79,7 +79,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	ms := &mapStage{set: set, action: opts.Action, confirmed: out.confirmed,
 		encode: sk.needsPayload() || rec != nil, stop: stop, fin: fin, state: rec}
 	if plan != nil {
-		ms.firstSeen = plan.firstSeen
+		ms.keys, ms.firstSeen = plan.seen, plan.firstSeen
 	} else {
 		dedupe, err := keyset.New(keyset.Options{Dir: opts.TempDir})
 		if err != nil {
@@ -87,7 +87,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 			return summary, fmt.Errorf("duplicate detection: %w", err)
 		}
 		defer dedupe.Close()
-		ms.firstSeen = dedupe.Add
+		ms.keys, ms.firstSeen = dedupe, dedupe.AddFingerprint
 	}
 	entered, readErr := pipeline(stop, set, ms, sk, opts.Progress)
 	if out.journal != nil {
@@ -123,18 +123,25 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	return summary, runErr
 }
 
-// pipeline runs the stages: reading on its own goroutine, mapping on this
-// one, then the sink's batching and sending; the collector writes the
-// report on its own. It returns how many rows entered the run.
+// pipeline runs the stages: reading on its own goroutine, mapping rows on
+// a few workers, finishing them in order on this one, then the sink's
+// batching and sending; the collector writes the report on its own. It
+// returns how many rows entered the run.
 func pipeline(stop *stopper, set *inputSet, ms *mapStage, sk sink, progress *Progress) (int64, error) {
-	chunks := make(chan chunk, 4)
-	go readRecords(context.WithoutCancel(stop.readCtx), set, progress, chunks)
+	workers := mapWorkers()
+	fl := newChunkFlow(workers)
+	go readRecords(context.WithoutCancel(stop.readCtx), set, progress, fl)
+	for range workers {
+		go mapChunks(fl, set, stop, ms.keys)
+	}
 	defer func() {
-		for range chunks { // let the reader finish if mapping stopped early
+		for c := range fl.ordered { // let the reader finish if mapping stopped early
+			c.mapping.Wait()
+			fl.release(c)
 		}
 	}()
 	ob := &outbox{c: ms.fin.coll}
-	entered, err := ms.run(chunks, ob, sk.add)
+	entered, err := ms.run(fl, ob, sk.add)
 	ob.flush()
 	sk.close()
 	return entered, err

@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bufio"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/xonvo/xonvo-import/reports"
@@ -47,6 +49,10 @@ func (a *apiSink) needsPayload() bool { return true }
 
 func (a *apiSink) add(it *Item, _ *outbox) {
 	own := *it
+	own.Lead.Attributes = maps.Clone(own.Lead.Attributes) // the mapping refills it for the next row
+	// A CSV record's cells share their allocation with the records around
+	// it (source's cell slab): an item held in a batch keeps only its own.
+	own.Original = slices.Clone(own.Original)
 	a.batcher.add(&own)
 }
 
@@ -83,6 +89,7 @@ func (d *dryRunSink) add(it *Item, ob *outbox) {
 	}
 	// The report row is written; the batch needs only the payload.
 	own := Item{AccountID: it.AccountID, Payload: it.Payload, Lead: it.Lead, seq: it.seq}
+	own.Lead.Attributes = maps.Clone(own.Lead.Attributes) // the mapping refills it for the next row
 	d.batcher.add(&own)
 }
 

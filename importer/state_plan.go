@@ -205,8 +205,8 @@ func (p *statePlan) listRemoved(ctx context.Context, log *slog.Logger) error {
 
 // firstSeen is the second pass's duplicate check: the first pass saw every
 // key, so a row is a duplicate when its key's first row is another one.
-func (p *statePlan) firstSeen(account, externalID, phone string, file, row int) (keyset.Occurrence, bool, error) {
-	first, dup, err := p.seen.Add(account, externalID, phone, file, row)
+func (p *statePlan) firstSeen(fp keyset.Fingerprint, file, row int) (keyset.Occurrence, bool, error) {
+	first, dup, err := p.seen.AddFingerprint(fp, file, row)
 	if err != nil || !dup {
 		return first, false, err
 	}

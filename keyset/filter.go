@@ -9,6 +9,7 @@ import "math/bits"
 // positive rate rises as keys are added (see doc.go for the figures).
 type bloom struct {
 	words  []uint64
+	mapped bool // words are outside the heap (offheap.go)
 	blocks uint64
 }
 
@@ -16,7 +17,14 @@ type bloom struct {
 // least one).
 func newBloom(size int64) bloom {
 	blocks := max(uint64(size)/64, 1)
-	return bloom{words: make([]uint64, blocks*8), blocks: blocks}
+	words, mapped := allocOutside[uint64](int(blocks * 8))
+	return bloom{words: words, mapped: mapped, blocks: blocks}
+}
+
+// free gives the filter's memory back and leaves it empty.
+func (b *bloom) free() {
+	freeOutside(b.words, b.mapped)
+	*b = bloom{}
 }
 
 // block picks the key's block from hi; the bits within it come from lo, so

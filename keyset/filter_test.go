@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestBloomRates fills filters to the loads doc.go quotes and measures the
@@ -105,5 +106,47 @@ func TestPackAt(t *testing.T) {
 		at := packAt(o.File, o.Row)
 		assert.NotZero(t, at, "never the empty slot")
 		assert.Equal(t, o, unpackAt(at))
+	}
+}
+
+// TestMemtableSorted fills tables to their load limit with keys spread
+// evenly, crowded at the end of the table (their probes wrap around to the
+// start) and all on one home (one long cluster, inserted in descending
+// order, past the insertion sort's budget): sorted must return every key,
+// in order, each time.
+func TestMemtableSorted(t *testing.T) {
+	tests := []struct {
+		name string
+		key  func(rng *rand.Rand, i int) fingerprint
+	}{
+		{"spread", func(rng *rand.Rand, _ int) fingerprint { return fingerprint{rng.Uint64(), rng.Uint64()} }},
+		{"crowded at the end", func(rng *rand.Rand, _ int) fingerprint {
+			return fingerprint{^uint64(0) - rng.Uint64N(1<<56), rng.Uint64()}
+		}},
+		{"one home, descending", func(_ *rand.Rand, i int) fingerprint { return fingerprint{1 << 40, ^uint64(i)} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, 6))
+			m := newMemtable(1024, 1024)
+			defer m.free()
+			want := map[fingerprint]bool{}
+			for i := 0; m.roomy(); i++ {
+				f := tt.key(rng, i)
+				j, found := m.probe(f)
+				require.False(t, found)
+				m.slots[j] = slot{f.hi, f.lo, packAt(0, i)}
+				m.n++
+				want[f] = true
+			}
+			keys := m.sorted()
+			require.Len(t, keys, len(want))
+			for i, k := range keys {
+				assert.True(t, want[fingerprint{k.hi, k.lo}], "key %d was added", i)
+				if i > 0 {
+					require.True(t, slotLess(keys[i-1], k), "keys %d and %d in order", i-1, i)
+				}
+			}
+		})
 	}
 }

@@ -1,8 +1,10 @@
 package keyset
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,24 +75,57 @@ func TestAdd(t *testing.T) {
 			{"18", "E-1", "", MaxFile, MaxRow, false, Occurrence{}},
 			{"18", "E-1", "", 0, 1, true, Occurrence{File: MaxFile, Row: MaxRow}},
 		}, 1},
+		{"keys longer than the stack buffer", []add{
+			{"18", strings.Repeat("x", 200), "", 0, 2, false, Occurrence{}},
+			{"18", strings.Repeat("x", 199) + "y", "", 0, 3, false, Occurrence{}},
+			{"18", strings.Repeat("x", 200), "", 0, 4, true, Occurrence{Row: 2}},
+		}, 2},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newSet(t, 0)
-			for i, a := range tt.adds {
-				first, dup, err := s.Add(a.account, a.external, a.phone, a.file, a.row)
-				require.NoError(t, err)
-				assert.Equal(t, a.dup, dup, "add %d", i)
-				assert.Equal(t, a.first, first, "add %d", i)
-			}
-			assert.Equal(t, tt.len, s.Len())
-			for _, a := range tt.adds {
-				in, err := s.Contains(a.account, a.external, a.phone)
-				require.NoError(t, err)
-				assert.Equal(t, a.external != "" || a.phone != "", in, "%+v", a)
-			}
-		})
+	// Each case is run by Add, and by fingerprints taken ahead and
+	// prefetched, as the importer does: the answers must be the same.
+	for _, ahead := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s/ahead=%v", tt.name, ahead), func(t *testing.T) {
+				s := newSet(t, 0)
+				fps := make([]Fingerprint, len(tt.adds))
+				for i, a := range tt.adds {
+					fps[i] = s.Fingerprint(a.account, a.external, a.phone)
+				}
+				if ahead {
+					s.Prefetch(fps)
+				}
+				for i, a := range tt.adds {
+					var first Occurrence
+					var dup bool
+					var err error
+					if ahead {
+						first, dup, err = s.AddFingerprint(fps[i], a.file, a.row)
+					} else {
+						first, dup, err = s.Add(a.account, a.external, a.phone, a.file, a.row)
+					}
+					require.NoError(t, err)
+					assert.Equal(t, a.dup, dup, "add %d", i)
+					assert.Equal(t, a.first, first, "add %d", i)
+				}
+				assert.Equal(t, tt.len, s.Len())
+				for _, a := range tt.adds {
+					in, err := s.Contains(a.account, a.external, a.phone)
+					require.NoError(t, err)
+					assert.Equal(t, a.external != "" || a.phone != "", in, "%+v", a)
+				}
+			})
+		}
 	}
+}
+
+func TestPrefetchOfAClosedSetDoesNothing(t *testing.T) {
+	s, err := New(Options{Dir: t.TempDir()})
+	require.NoError(t, err)
+	fp := s.Fingerprint("18", "E-1", "")
+	require.NoError(t, s.Close())
+	s.Prefetch([]Fingerprint{fp, {}})
+	_, _, err = s.AddFingerprint(fp, 0, 2)
+	require.ErrorIs(t, err, ErrClosed)
 }
 
 func TestContainsAbsent(t *testing.T) {

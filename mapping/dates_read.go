@@ -27,7 +27,7 @@ func (p *dateParser) parse(s string) (string, bool) {
 			c, ok = parseISO(s, p.loc)
 		}
 		if ok {
-			return c.format(), true
+			return c.formatLike(s), true
 		}
 	}
 	return "", false
@@ -170,8 +170,19 @@ func daysIn(year, month int) int {
 	return 31
 }
 
-// format writes c as wire.TimestampFormat (MM-dd-yyyy HH:mm:ss).
-func (c civil) format() string {
+// formatLike writes c as wire.TimestampFormat (MM-dd-yyyy HH:mm:ss), or
+// returns s itself when s already reads that way: most exports write the
+// API's own format, and the cell's text then needs no copy.
+func (c civil) formatLike(s string) string {
+	b := c.layout()
+	if string(b[:]) == s {
+		return s
+	}
+	return string(b[:])
+}
+
+// layout lays c out as wire.TimestampFormat.
+func (c civil) layout() [19]byte {
 	var b [19]byte
 	put2 := func(i, v int) { b[i], b[i+1] = byte('0'+v/10), byte('0'+v%10) }
 	put2(0, c.month)
@@ -186,7 +197,7 @@ func (c civil) format() string {
 	put2(14, c.min)
 	b[16] = ':'
 	put2(17, c.sec)
-	return string(b[:])
+	return b
 }
 
 // Excel's 1900 date system: serial 1 is 1 January 1900, and serial 60 is the

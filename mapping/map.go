@@ -18,6 +18,13 @@ type Result struct {
 	Lead     wire.Lead
 	Errors   []string // every problem of the row; the row must not be sent
 	Warnings []string // sent anyway, but worth telling
+
+	// attrs is the attributes map MapInto fills again, kept while a row
+	// without attributes leaves Lead.Attributes nil. It holds keys of
+	// attrsOf's attributes only, so that a row of the same mapper sets or
+	// deletes each of them instead of clearing the map first.
+	attrs   map[string]string
+	attrsOf *Mapper
 }
 
 // Valid reports whether the row has no errors.
@@ -64,11 +71,30 @@ const (
 )
 
 // Map maps one row. cells may be shorter than the header (missing cells are
-// empty). It never fails: problems are in the Result.
+// empty). It never fails: problems are in the Result. A Mapper is not
+// changed by mapping: any number of goroutines may map with it at once,
+// each into its own Result.
 func (m *Mapper) Map(cells []string) Result {
 	var r Result
+	m.MapInto(cells, &r)
+	r.attrs, r.attrsOf = nil, nil
+	return r
+}
+
+// MapInto is Map into r, for a caller that maps row after row: it reuses the
+// storage of r's Errors, Warnings and Lead.Attributes, so a clean row costs
+// no allocation of its own (a map of attributes made for every row was a
+// fifth of a dry run's mapping). Everything r held is replaced; a caller
+// that keeps r.Lead past the next MapInto must keep a copy of its
+// Attributes (maps.Clone).
+func (m *Mapper) MapInto(cells []string, r *Result) {
+	attrs, attrsOf := r.attrs, r.attrsOf
+	if attrsOf != m {
+		clear(attrs)
+	}
+	*r = Result{Errors: r.Errors[:0], Warnings: r.Warnings[:0], attrs: attrs, attrsOf: m}
 	if m.account.used {
-		r.AccountID = m.mapAccount(cells, &r)
+		r.AccountID = m.mapAccount(cells, r)
 	}
 	var drops []dropped // stays nil, and free, on clean rows
 	for f := wire.Field(0); f < wire.NumFields; f++ {
@@ -83,7 +109,7 @@ func (m *Mapper) Map(cells []string) Result {
 			// Treated as empty: a fallback column may still hold the value.
 			bad := v
 			if v = ""; m.fallbacks[f] != nil {
-				v, header = m.fallback(f, cells, &r)
+				v, header = m.fallback(f, cells, r)
 			}
 			if v == "" && m.required[f] {
 				r.addError(f.String() + " is required but column " + strconv.Quote(m.headers[f]) + " holds " + bad)
@@ -91,10 +117,10 @@ func (m *Mapper) Map(cells []string) Result {
 			}
 			r.addWarn(sheetErrorWarning(m.headers[f], bad))
 		} else if v == "" && m.fallbacks[f] != nil {
-			v, header = m.fallback(f, cells, &r)
+			v, header = m.fallback(f, cells, r)
 		}
 		if v != "" && m.cols[f] >= 0 {
-			out, problem := transform(f, &m.plans[f], v, header, &r)
+			out, problem := transform(f, &m.plans[f], v, header, r)
 			switch {
 			case problem == "":
 				v = out
@@ -111,21 +137,25 @@ func (m *Mapper) Map(cells []string) Result {
 		r.Lead.Set(f, v)
 	}
 	if m.kind != KindLead {
-		return r
+		return
 	}
 	for _, a := range m.attrs {
 		v := cell(cells, a.col)
-		if v == "" {
-			continue
-		}
-		if isSheetError(v) {
+		if v != "" && isSheetError(v) {
 			r.addWarn(sheetErrorWarning(a.header, v))
-			continue
+			v = ""
 		}
-		if r.Lead.Attributes == nil {
-			r.Lead.Attributes = make(map[string]string, len(m.attrs))
+		switch {
+		case v != "" && r.attrs == nil:
+			r.attrs = map[string]string{a.key: v}
+		case v != "":
+			r.attrs[a.key] = v
+		case len(r.attrs) > 0:
+			delete(r.attrs, a.key) // a key the last row of this mapper may have set
 		}
-		r.Lead.Attributes[a.key] = v
+	}
+	if len(r.attrs) > 0 {
+		r.Lead.Attributes = r.attrs
 	}
 	l := &r.Lead
 	var needed uint32 // dropped fields a failing rule at level error needs
@@ -152,7 +182,6 @@ func (m *Mapper) Map(cells []string) Result {
 		r.rule(m.consent, "consent: needs jornayaLeadId or trustedFormId")
 	}
 	r.Warnings = append(r.Warnings, m.constWarns...)
-	return r
 }
 
 // fallback reads field f's fallback columns in order and returns the first

@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"maps"
 	"strings"
 	"testing"
 
@@ -180,4 +181,54 @@ func TestResultMessage(t *testing.T) {
 			assert.Equal(t, tt.want, tt.r.Message())
 		})
 	}
+}
+
+// TestMapIntoMatchesMap maps rows one after another into one Result: each
+// must read as Map reads it alone, whatever the row before it held, and a
+// copy of the attributes taken before the next row must not change.
+func TestMapIntoMatchesMap(t *testing.T) {
+	m, _ := fullMapper(t, BindOptions{})
+	rows := []struct {
+		name  string
+		cells []string
+	}{
+		{"clean", row(nil)},
+		{"bad phone and date", row(map[int]string{3: "abc", 8: "2021-13-45"})},
+		{"no attributes", row(map[int]string{14: "", 15: ""})},
+		{"other attributes", row(map[int]string{14: "www.shop.com/9", 15: ""})},
+		{"warnings only", row(map[int]string{5: "Ontario", 7: "2134"})},
+		{"short row", []string{"18", "Ann"}},
+		{"clean again", row(nil)},
+	}
+	var into Result
+	var kept []map[string]string
+	for _, tt := range rows {
+		t.Run(tt.name, func(t *testing.T) {
+			want := m.Map(tt.cells)
+			m.MapInto(tt.cells, &into)
+			assert.Equal(t, want.AccountID, into.AccountID)
+			assert.Equal(t, want.Lead, into.Lead)
+			assert.Equal(t, want.Message(), into.Message())
+			assert.Equal(t, want.Valid(), into.Valid())
+			assert.Equal(t, len(want.Errors), len(into.Errors))
+			assert.Equal(t, len(want.Warnings), len(into.Warnings))
+			kept = append(kept, maps.Clone(into.Lead.Attributes))
+		})
+	}
+	for i, tt := range rows {
+		assert.Equal(t, m.Map(tt.cells).Lead.Attributes, kept[i], tt.name)
+	}
+	t.Run("another mapper's keys are not kept", func(t *testing.T) {
+		c, err := Load("testdata/full.yaml")
+		require.NoError(t, err)
+		c.Attributes = map[string]string{"PROMO": "Discount"}
+		_, header := fullMapper(t, BindOptions{})
+		other, err := c.Bind(header, BindOptions{File: "other.csv"})
+		require.NoError(t, err)
+		m.MapInto(row(nil), &into)
+		other.MapInto(row(nil), &into)
+		assert.Equal(t, map[string]string{"PROMO": "TR44"}, into.Lead.Attributes)
+		m.MapInto(row(map[int]string{15: ""}), &into)
+		assert.Equal(t, map[string]string{"ABANDONED_CART_URL": "www.shop.com/123"}, into.Lead.Attributes)
+	})
 }

@@ -12,7 +12,9 @@ import (
 // reports apply: an apostrophe placed before = + - @ (or tab/CR, which the
 // trim then removes). That way a report fed back in maps to the same values.
 func clean(s string) string {
-	s = strings.TrimSpace(s)
+	if !plainEnds(s) {
+		s = strings.TrimSpace(s)
+	}
 	if len(s) > 1 && s[0] == '\'' {
 		switch s[1] {
 		case '=', '+', '-', '@', '\t', '\r':
@@ -20,6 +22,13 @@ func clean(s string) string {
 		}
 	}
 	return s
+}
+
+// plainEnds reports whether s starts and ends with a printable ASCII
+// character, so that TrimSpace would return it as it is: the usual cell,
+// checked without a call.
+func plainEnds(s string) bool {
+	return len(s) > 0 && s[0] > ' ' && s[0] < 0x7f && s[len(s)-1] > ' ' && s[len(s)-1] < 0x7f
 }
 
 // maxAccountDigits bounds account ids: the API returns them as JSON numbers

@@ -30,6 +30,27 @@ type atomicFile struct {
 	target string
 	spill  string // private directory for a writer's scratch files, "" if none
 	done   bool   // committed or aborted
+
+	written, behind int64 // bytes written through Write; those whose writeback has started
+}
+
+// writeBehindBytes is how much of a file is written before the kernel is
+// asked to start writing it to disk (see Write).
+const writeBehindBytes = 8 << 20
+
+// Write writes p to the temporary file. Every writeBehindBytes it asks the
+// kernel to start writing what came before to disk, without waiting for it
+// (startWriteback; Linux only): commit's fsync then has little left to
+// flush. A million-row CSV report is 330 MB, and its fsync alone kept a dry
+// run waiting half a second after the last row.
+func (a *atomicFile) Write(p []byte) (int, error) {
+	n, err := a.f.Write(p)
+	a.written += int64(n)
+	if a.written-a.behind >= writeBehindBytes {
+		startWriteback(a.f, a.behind, a.written-a.behind)
+		a.behind = a.written
+	}
+	return n, err
 }
 
 // tempName is the temporary file's name for target with the given random

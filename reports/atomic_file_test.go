@@ -192,3 +192,42 @@ func TestWriteFileAtomic(t *testing.T) {
 		assert.Equal(t, []string{"taken"}, dirEntries(t, dir), "temporary file removed on failure")
 	})
 }
+
+// TestWriteBehindKeepsEveryByte writes through atomicFile.Write past
+// several write-behind points, in pieces that straddle them, and reads the
+// committed file back whole.
+func TestWriteBehindKeepsEveryByte(t *testing.T) {
+	tests := []struct {
+		name  string
+		piece int
+		total int
+	}{
+		{name: "less than one write-behind", piece: 4096, total: writeBehindBytes / 2},
+		{name: "pieces straddling write-behind points", piece: 3<<20 + 17, total: 3*writeBehindBytes + 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "big.csv")
+			af, err := createAtomic(path, reportPerm)
+			require.NoError(t, err)
+			want := make([]byte, tt.total)
+			for i := range want {
+				want[i] = byte('a' + i%26)
+			}
+			for rest := want; len(rest) > 0; {
+				n := min(tt.piece, len(rest))
+				written, err := af.Write(rest[:n])
+				require.NoError(t, err)
+				require.Equal(t, n, written)
+				rest = rest[n:]
+			}
+			assert.Equal(t, int64(tt.total), af.written)
+			assert.Equal(t, tt.total >= writeBehindBytes, af.behind > 0, "writeback started once there was enough")
+			assert.Less(t, af.written-af.behind, int64(writeBehindBytes), "never more than that waits")
+			require.NoError(t, af.commit())
+			got, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+		})
+	}
+}

@@ -107,22 +107,7 @@ func InputColumns(header []string) (names []string, ok bool) {
 // made of one or more ' and then such a character gets one more ', so the
 // change is reversible: Unneutralise removes exactly what neutralise added.
 func neutralise(s string) string {
-	if s == "" {
-		return s
-	}
-	c := s[0]
-	if c == '\'' {
-		i := 1
-		for i < len(s) && s[i] == '\'' {
-			i++
-		}
-		if i == len(s) {
-			return s
-		}
-		c = s[i]
-	}
-	switch c {
-	case '=', '+', '-', '@', '\t', '\r':
+	if neutralisePrefix(s) {
 		return "'" + s
 	}
 	return s

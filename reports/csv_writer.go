@@ -1,21 +1,21 @@
 package reports
 
 import (
-	"bufio"
-	"encoding/csv"
 	"fmt"
 )
 
-// csvBufferSize is large enough that a row never forces a write on its own.
-const csvBufferSize = 256 << 10
+// reportBufferSize is how much of a CSV or JSONL report is gathered before
+// one write to the file; a row never forces a write on its own.
+const reportBufferSize = 256 << 10
 
-// csvWriter writes a CSV report through encoding/csv.
+// csvWriter writes a CSV report: each row is appended to one buffer as
+// encoding/csv would write it (csv_encode.go) and the buffer goes to the
+// file in large writes.
 type csvWriter struct {
-	af     *atomicFile
-	buf    *bufio.Writer
-	cw     *csv.Writer
-	record []string // reused for every row
-	nOrig  int
+	af    *atomicFile
+	buf   []byte
+	err   error // the first write error; every later call returns it
+	nOrig int
 }
 
 // utf8BOM is what Excel looks for to read a CSV file as UTF-8.
@@ -26,22 +26,17 @@ func newCSVWriter(path string, original []string, bom bool) (*csvWriter, error) 
 	if err != nil {
 		return nil, err
 	}
-	buf := bufio.NewWriterSize(af.f, csvBufferSize)
+	w := &csvWriter{af: af, buf: make([]byte, 0, reportBufferSize+64<<10), nOrig: len(original)}
 	if bom {
-		_, _ = buf.WriteString(utf8BOM) // a bufio error sticks; Flush reports it
+		w.buf = append(w.buf, utf8BOM...)
 	}
-	// csv.NewWriter reuses a *bufio.Writer that is already big enough, so
-	// there is one buffer, not two.
-	w := &csvWriter{af: af, buf: buf, cw: csv.NewWriter(buf), nOrig: len(original)}
-	header := Header(original)
-	for i := range header {
-		header[i] = neutralise(header[i])
+	for i, h := range Header(original) {
+		if i > 0 {
+			w.buf = append(w.buf, ',')
+		}
+		w.buf = appendCSVCell(w.buf, h)
 	}
-	if err := w.cw.Write(header); err != nil {
-		_ = af.abort()
-		return nil, fmt.Errorf("write report header to %s: %w", path, err)
-	}
-	w.record = make([]string, len(header))
+	w.buf = append(w.buf, '\n')
 	return w, nil
 }
 
@@ -52,11 +47,28 @@ func (w *csvWriter) Write(r RowResult) error {
 	if err := checkShape(&r, w.nOrig); err != nil {
 		return err
 	}
-	rec := w.record
-	fillCSV(rec, &r)
-	if err := w.cw.Write(rec); err != nil {
-		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
+	if w.err != nil {
+		return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, w.err)
 	}
+	w.buf = appendCSVRow(w.buf, &r, w.nOrig)
+	if len(w.buf) >= reportBufferSize {
+		if err := w.flush(); err != nil {
+			return fmt.Errorf("write report row %d to %s: %w", r.Row, w.af.target, err)
+		}
+	}
+	return nil
+}
+
+// flush writes the buffer to the file; a failure sticks.
+func (w *csvWriter) flush() error {
+	if w.err != nil {
+		return w.err
+	}
+	if _, err := w.af.Write(w.buf); err != nil {
+		w.err = err
+		return err
+	}
+	w.buf = w.buf[:0]
 	return nil
 }
 
@@ -66,8 +78,7 @@ func (w *csvWriter) Finish(Summary) error {
 	if w.af.done {
 		return ErrClosed
 	}
-	w.cw.Flush()
-	if err := w.cw.Error(); err != nil {
+	if err := w.flush(); err != nil {
 		_ = w.af.abort()
 		return fmt.Errorf("flush report %s: %w", w.af.target, err)
 	}

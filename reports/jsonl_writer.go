@@ -24,7 +24,7 @@ func newJSONLWriter(path string, original []string) (*jsonlWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &jsonlWriter{af: af, buf: bufio.NewWriterSize(af.f, csvBufferSize), nOrig: len(original)}
+	w := &jsonlWriter{af: af, buf: bufio.NewWriterSize(af, reportBufferSize), nOrig: len(original)}
 	for _, h := range uniqueKeys(original) {
 		w.keys = append(w.keys, append(appendJSONString(nil, h), ':'))
 	}

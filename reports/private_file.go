@@ -25,7 +25,7 @@ func CreatePrivate(path string) (*PrivateFile, error) {
 }
 
 // Writer is where the content goes.
-func (p *PrivateFile) Writer() io.Writer { return p.af.f }
+func (p *PrivateFile) Writer() io.Writer { return p.af }
 
 // Commit syncs the file and moves it onto its target.
 func (p *PrivateFile) Commit() error { return p.af.commit() }

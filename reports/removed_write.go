@@ -34,7 +34,7 @@ func CreateRemoved(path string) (*RemovedWriter, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &RemovedWriter{af: af, buf: bufio.NewWriterSize(af.f, 64<<10),
+	w := &RemovedWriter{af: af, buf: bufio.NewWriterSize(af, 64<<10),
 		rows: make(chan any, removedQueue), done: make(chan struct{})}
 	// The default gocsv writer reads the package's global separator: build
 	// ours.

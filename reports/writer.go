@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 )
 
@@ -80,24 +79,4 @@ func checkShape(r *RowResult, nOriginal int) error {
 			r.File, r.Row, ErrRowShape, len(r.Original), nOriginal)
 	}
 	return nil
-}
-
-// fillCSV lays r out as one CSV record: the fixed columns, then the original
-// cells, padded, every text neutralised.
-func fillCSV(cells []string, r *RowResult) {
-	cells[0] = neutralise(r.File)
-	cells[1] = strconv.Itoa(r.Row)
-	cells[2] = neutralise(string(r.Status))
-	cells[3] = neutralise(r.Message)
-	cells[4] = neutralise(r.AccountID)
-	cells[5] = neutralise(r.ExternalID)
-	cells[6] = neutralise(r.Phone)
-	cells[7] = strconv.Itoa(r.HTTPStatus)
-	cells[8] = strconv.Itoa(r.Attempts)
-	orig := cells[nFixed:]
-	n := copy(orig, r.Original)
-	for i := range orig[:n] {
-		orig[i] = neutralise(orig[i])
-	}
-	clear(orig[n:])
 }

@@ -181,7 +181,7 @@ func (w *xlsxWriter) Finish(s Summary) (err error) {
 	// copying it out, which for a million rows costs hundreds of MiB. Its
 	// zip-writer hook lets the archive go straight to the temporary file;
 	// the buffer it hands over stays empty, and unexpectedBytes makes sure of it.
-	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w.af.f) })
+	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w.af) })
 	if err := w.f.Write(unexpectedBytes{}); err != nil {
 		return fmt.Errorf("xlsx report %s: write workbook: %w", w.af.target, err)
 	}

@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -107,6 +108,34 @@ func BenchmarkEncodeLead(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			_, _ = json.Marshal(&l)
+		}
+	})
+}
+
+// TestAppendStringMatchesEncodingJSON holds the plain-ASCII fast path and
+// its fallback to encoding/json for every byte value, alone and in text.
+func TestAppendStringMatchesEncodingJSON(t *testing.T) {
+	check := func(t *testing.T, s string) {
+		t.Helper()
+		want, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(appendString(nil, s)), "%q", s)
+	}
+	t.Run("every byte", func(t *testing.T) {
+		for c := range 256 {
+			check(t, string([]byte{byte(c)}))
+			check(t, "ab"+string([]byte{byte(c)})+"cd")
+		}
+	})
+	t.Run("random text", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		pieces := []string{"a", "Z", "0", " ", "~", "\x7f", "\"", "\\", "<", ">", "&", "\n", "\x00", "é", "\u2028", "\xff", "日"}
+		for range 20000 {
+			var sb strings.Builder
+			for range rng.IntN(8) {
+				sb.WriteString(pieces[rng.IntN(len(pieces))])
+			}
+			check(t, sb.String())
 		}
 	})
 }

@@ -250,7 +250,7 @@ func appendNumber(dst, v []byte, cf cellFormat, date1904 bool) []byte {
 			date1904 = false // a time of day is on 1899-12-30 in either system
 		}
 		if t, ok := serialTime(f, date1904); ok {
-			return t.AppendFormat(dst, DateTimeLayout)
+			return appendDateTime(dst, t)
 		}
 	case fmtDigits:
 		if f >= 0 && f < 1e15 && f == math.Trunc(f) {
@@ -258,6 +258,24 @@ func appendNumber(dst, v []byte, cf cellFormat, date1904 bool) []byte {
 		}
 	}
 	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+}
+
+// appendDateTime appends t as DateTimeLayout. time.Time.AppendFormat reads the
+// layout again for every cell: 0.4 s of the million-row sheet's dates.
+func appendDateTime(dst []byte, t time.Time) []byte {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.AppendFormat(dst, DateTimeLayout)
+	}
+	two := func(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+	dst = two(dst, y/100)
+	dst = two(dst, y%100)
+	dst = two(append(dst, '-'), int(mo))
+	dst = two(append(dst, '-'), d)
+	dst = two(append(dst, 'T'), h)
+	dst = two(append(dst, ':'), mi)
+	return two(append(dst, ':'), s)
 }
 
 // plainInteger reports whether v is digits only, short enough to be exact, no leading zero.

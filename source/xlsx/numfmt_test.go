@@ -1,7 +1,9 @@
 package xlsx
 
 import (
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,4 +79,33 @@ func TestNumberFormats(t *testing.T) {
 			assert.Equal(t, tc.want, string(appendNumber(nil, []byte(tc.value), cf, tc.date1904)))
 		})
 	}
+}
+
+// TestAppendDateTimeMatchesFormat holds the hand-written layout to
+// time.Time.AppendFormat over the whole range of serial dates.
+func TestAppendDateTimeMatchesFormat(t *testing.T) {
+	tests := []struct {
+		name string
+		t    time.Time
+	}{
+		{name: "day 0 of the 1900 system", t: time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)},
+		{name: "an afternoon", t: time.Date(2021, 6, 23, 22, 55, 23, 0, time.UTC)},
+		{name: "last second before year 10000", t: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{name: "a year under 1000", t: time.Date(999, 1, 2, 3, 4, 5, 0, time.UTC)},
+		{name: "year 10000 falls back", t: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.t.Format(DateTimeLayout), string(appendDateTime([]byte("x"), tt.t))[1:])
+		})
+	}
+	t.Run("every serial step", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for range 100000 {
+			serial := rng.Float64() * 2958465
+			tm, ok := serialTime(serial, rng.IntN(2) == 0)
+			require.True(t, ok)
+			require.Equal(t, tm.Format(DateTimeLayout), string(appendDateTime(nil, tm)), "serial %v", serial)
+		}
+	})
 }

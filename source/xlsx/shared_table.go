@@ -213,7 +213,7 @@ var errNoSharedString = errors.New("no such shared string")
 func (t *sharedTable) load(c int) ([]byte, error) {
 	b, ok := t.cache.get(c)
 	if !ok {
-		b = t.cache.alloc(int(t.offs[c+1] - t.offs[c]))
+		b = t.cache.alloc(int(t.offs[c+1]-t.offs[c]), t.heldByRecent)
 		if _, err := t.file.ReadAt(b, t.offs[c]); err != nil {
 			return nil, fmt.Errorf("shared strings: %w", err)
 		}
@@ -234,28 +234,64 @@ func (t *sharedTable) Close() error {
 	return err
 }
 
+// heldByRecent reports whether b is the buffer of one of the latest lookups' chunks,
+// which later lookups may still read.
+func (t *sharedTable) heldByRecent(b []byte) bool {
+	for _, r := range t.recent {
+		if cap(r.data) > 0 && cap(b) > 0 && &r.data[:1][0] == &b[:1][0] {
+			return true
+		}
+	}
+	return false
+}
+
 // chunkCache keeps recently read chunks up to limit bytes, dropping the oldest first.
-// An evicted chunk's memory is not reused: the table's recent lookups may still hold it.
+// An evicted chunk's buffer is kept for the next load unless one of the table's recent
+// lookups still holds it: a sheet that reads its strings out of order reloads chunks
+// again and again (the million-row benchmark sheet loaded 625 MB of 110 MB), and a
+// fresh buffer for each load made most of the reader's garbage.
 type chunkCache struct {
 	limit int
 	where map[int][]byte
 	order []int // chunks, oldest first
-	bytes int
+	bytes int   // capacity of the buffers in where
+	spare [][]byte
 }
+
+// maxSpare bounds the evicted buffers kept for reuse; chunkRound is the granularity
+// of a buffer's capacity, so that a buffer fits the next chunks of about its size.
+const (
+	maxSpare   = 8
+	chunkRound = 1 << 10
+)
 
 func (c *chunkCache) get(i int) ([]byte, bool) {
 	b, ok := c.where[i]
 	return b, ok
 }
 
-func (c *chunkCache) alloc(n int) []byte {
+// alloc returns a buffer of n bytes, evicting the oldest chunks to make room; held
+// says which evicted buffers may not be reused yet.
+func (c *chunkCache) alloc(n int, held func([]byte) bool) []byte {
 	for c.bytes+n > c.limit && len(c.order) > 0 {
 		old := c.order[0]
 		c.order = c.order[1:]
-		c.bytes -= len(c.where[old])
+		b := c.where[old]
+		c.bytes -= cap(b)
 		delete(c.where, old)
+		if len(c.spare) < maxSpare && !held(b) {
+			c.spare = append(c.spare, b)
+		}
 	}
-	return make([]byte, n)
+	for k, b := range c.spare {
+		if cap(b) >= n {
+			c.spare[k] = c.spare[len(c.spare)-1]
+			c.spare[len(c.spare)-1] = nil
+			c.spare = c.spare[:len(c.spare)-1]
+			return b[:n]
+		}
+	}
+	return make([]byte, n, (n+chunkRound-1)/chunkRound*chunkRound)
 }
 
 func (c *chunkCache) put(i int, b []byte) {
@@ -264,7 +300,7 @@ func (c *chunkCache) put(i int, b []byte) {
 	}
 	c.where[i] = b
 	c.order = append(c.order, i)
-	c.bytes += len(b)
+	c.bytes += cap(b)
 }
 
 // stringCache keeps single spilled strings that were looked up out of order, up to

@@ -25,6 +25,9 @@ func TestSharedTable(t *testing.T) {
 		{name: "chunks closed early by large strings", n: 2000, big: true, budget: -1},
 		{name: "spilled from the first chunk, tiny cache", n: 3000, budget: 0, cache: 1},
 		{name: "spilled midway, large strings, small cache", n: 3000, big: true, budget: 100 << 10, cache: 200 << 10},
+		// A few chunks' worth: loads evict and reuse buffers all the time, while the
+		// latest lookups' chunks must stay as they were.
+		{name: "spilled, a cache of a few chunks", n: 20000, budget: 0, cache: 12 << 10},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
