@@ -3,7 +3,6 @@ package importer
 import (
 	"bufio"
 	"maps"
-	"slices"
 	"sync"
 
 	"github.com/xonvo/xonvo-import/reports"
@@ -50,9 +49,6 @@ func (a *apiSink) needsPayload() bool { return true }
 func (a *apiSink) add(it *Item, _ *outbox) {
 	own := *it
 	own.Lead.Attributes = maps.Clone(own.Lead.Attributes) // the mapping refills it for the next row
-	// A CSV record's cells share their allocation with the records around
-	// it (source's cell slab): an item held in a batch keeps only its own.
-	own.Original = slices.Clone(own.Original)
 	a.batcher.add(&own)
 }
 

@@ -16,16 +16,16 @@ import (
 // peekSize is how much decoded text is looked at to detect the delimiter and line endings.
 const peekSize = 64 << 10
 
-// csvRows reads delimited text as encoding/csv does (csvParser) and numbers
-// rows as a spreadsheet does: the parser counts physical lines (FieldLine),
-// so a blank line keeps its number, and the line breaks inside quoted cells
-// are taken back out (extra) because such a record is one spreadsheet row.
+// csvRows reads delimited text with encoding/csv and numbers rows as a
+// spreadsheet does: encoding/csv counts physical lines (FieldPos), so a
+// blank line keeps its number, and the line breaks inside quoted cells are
+// taken back out (extra) because such a record is one spreadsheet row.
 type csvRows struct {
 	name     string
 	c        *content
 	budget   *budgetReader
 	fix      *utf8Fixer // nil unless the text is UTF-8
-	csv      *csvParser
+	csv      *csv.Reader
 	maxBytes int64
 	extra    int // line breaks inside the quoted cells of the records read so far
 	endLine  int // the physical line the last record ended on
@@ -50,7 +50,7 @@ func openCSV(ctx context.Context, c *content, opts Options) (_ Source, err error
 		return nil, &ReadError{File: c.name, Err: err}
 	}
 	s.fix = fix
-	// The budget sits under the one bufio.Reader that the parser reuses as its own (it
+	// The budget sits under the one bufio.Reader that encoding/csv reuses as its own (it
 	// does not wrap a *bufio.Reader that is large enough), so the hot path copies once.
 	s.budget = &budgetReader{r: decoded, limitAt: peekSize + s.maxBytes}
 	br := bufio.NewReaderSize(s.budget, peekSize)
@@ -66,8 +66,10 @@ func openCSV(ctx context.Context, c *content, opts Options) (_ Source, err error
 	if crOnlyLineEnds(peek, len(peek) < peekSize) {
 		in = &crToLF{r: br}
 	}
-	// Any number of cells a record: row width is checked against the header, as a row Problem.
-	s.csv = newCSVParser(in, comma)
+	s.csv = csv.NewReader(in)
+	s.csv.Comma = comma
+	s.csv.FieldsPerRecord = -1 // row width is checked against the header, as a row Problem
+	s.csv.LazyQuotes = false
 	return openTable(ctx, c.name, s, layout{}, opts)
 }
 
@@ -76,7 +78,7 @@ func (s *csvRows) Close() error       { return s.c.Close() }
 
 func (s *csvRows) Progress() (done, total int64) { return s.c.read.Load(), s.c.size }
 
-// ReadRow reads one record. Quoting mistakes that the parser recovers from
+// ReadRow reads one record. Quoting mistakes that encoding/csv recovers from
 // at the next line come back as a Problem; an unclosed quote or an oversized
 // record is a fatal *ReadError naming the row where the record began.
 func (s *csvRows) ReadRow(context.Context) (rawRow, error) {
@@ -84,10 +86,10 @@ func (s *csvRows) ReadRow(context.Context) (rawRow, error) {
 	s.budget.limitAt = start + s.maxBytes + peekSize // the buffer reads ahead up to peekSize
 	cells, err := s.csv.Read()
 	if err == nil {
-		line := s.csv.FieldLine(0)
+		line, _ := s.csv.FieldPos(0)
 		row := line - s.extra
 		last := len(cells) - 1
-		lastLine := s.csv.FieldLine(last)
+		lastLine, _ := s.csv.FieldPos(last)
 		nl := strings.Count(cells[last], "\n")
 		s.extra += lastLine - line + nl
 		s.endLine = lastLine + nl
@@ -174,8 +176,8 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// crToLF turns lone CRs outside quotes into LFs so that the parser sees lines; CRs inside
-// quoted fields are data and CRLF pairs are left for the parser.
+// crToLF turns lone CRs outside quotes into LFs so that encoding/csv sees lines; CRs inside
+// quoted fields are data and CRLF pairs are left for encoding/csv.
 type crToLF struct {
 	r       *bufio.Reader
 	inQuote bool

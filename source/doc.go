@@ -45,7 +45,7 @@
 //
 // Row numbers: the header is where it is found (row 1 in the usual file);
 // blank lines count, as a spreadsheet shows them; the line breaks inside a
-// quoted cell do not (the parser, like encoding/csv, counts physical lines; the
+// quoted cell do not (encoding/csv's FieldPos gives physical lines; the
 // extra lines of multi-line records are taken back out). CR-only files are
 // turned into LF lines outside quotes. Blank rows (nothing but spaces or
 // delimiters) are not records.
@@ -68,14 +68,10 @@
 //
 // # Text (csv_source.go, delimiter.go, encoding*.go, utf8fix.go)
 //
-// Delimited text is parsed as encoding/csv parses it, not with gocsv: gocsv
-// binds records to structs known at compile time, while these columns are
-// only known at run time, and the hot path wants no reflection. The parser
-// (csv_parse.go) is encoding/csv's algorithm with a faster path for a line
-// without quotes (one string for the record, cut at its delimiters) and
-// cells allocated many records at a time; a fuzz test holds it to
-// encoding/csv's records, errors, lines and offsets. The hot path is one
-// bufio.Reader, over the file.
+// Delimited text is parsed with encoding/csv, not gocsv: gocsv binds records
+// to structs known at compile time, while these columns are only known at
+// run time, and the hot path wants no reflection. The hot path is one
+// bufio.Reader that encoding/csv reuses, over the file.
 //
 // Encodings: a BOM decides (UTF-8, UTF-16LE/BE), then the UTF-16 zero-byte
 // pattern. Otherwise a quick validity pass over the whole content (a
