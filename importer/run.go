@@ -79,7 +79,7 @@ func Run(ctx context.Context, opts Options) (reports.Summary, error) {
 	ms := &mapStage{set: set, action: opts.Action, confirmed: out.confirmed,
 		encode: sk.needsPayload() || rec != nil, stop: stop, fin: fin, state: rec}
 	if plan != nil {
-		ms.keys, ms.firstSeen = plan.seen, plan.firstSeen
+		ms.keys, ms.firstSeen = plan.repeated, plan.firstSeen
 	} else {
 		dedupe, err := keyset.New(keyset.Options{Dir: opts.TempDir})
 		if err != nil {

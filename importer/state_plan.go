@@ -8,6 +8,7 @@ import (
 	"log/slog"
 
 	"github.com/xonvo/xonvo-import/keyset"
+	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/reports"
 	"github.com/xonvo/xonvo-import/source"
 	"github.com/xonvo/xonvo-import/state"
@@ -24,8 +25,13 @@ var ErrGuard = errors.New("guard")
 type statePlan struct {
 	store *state.Store
 	// seen holds the key of every valid lead of the input with its first
-	// row; the second pass finds duplicates in it.
+	// row, for removed detection; it is closed before the second pass.
 	seen *keyset.Set
+	// repeated holds, with its first row, each key the first pass saw more
+	// than once: all the second pass needs to find duplicates, where asking
+	// seen would cost a disk read for every row once seen has spilled.
+	// Fingerprints are seen's (keyset.Options.FingerprintsOf).
+	repeated *keyset.Set
 	// present holds what else says a lead is still in the input: the keys
 	// of invalid rows (a lead with a bad phone today has not disappeared),
 	// and (account, phone) of leads keyed by externalId (a lead the state
@@ -42,6 +48,13 @@ func (p *statePlan) close() {
 	if p == nil {
 		return
 	}
+	p.closeFirstPass()
+	_ = p.repeated.Close()
+}
+
+// closeFirstPass releases the sets only the first pass and removed
+// detection need (their memory and spill files); Close is idempotent.
+func (p *statePlan) closeFirstPass() {
 	_ = p.seen.Close()
 	_ = p.present.Close()
 }
@@ -55,10 +68,17 @@ func planState(ctx context.Context, set *inputSet, opts *Options) (_ *statePlan,
 			p.close()
 		}
 	}()
-	if p.seen, err = keyset.New(keyset.Options{Dir: opts.TempDir}); err != nil {
+	// seen takes 32 MiB rather than the default 48: at 5M keys it spills
+	// more runs (merged once, before removed detection), and the run's peak
+	// while it walks the state, with seen and present full, stays under
+	// 150 MB.
+	if p.seen, err = keyset.New(keyset.Options{Dir: opts.TempDir, MemoryBudget: 32 << 20}); err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
 	if p.present, err = keyset.New(keyset.Options{Dir: opts.TempDir, MemoryBudget: 8 << 20}); err != nil {
+		return nil, fmt.Errorf("state: %w", err)
+	}
+	if p.repeated, err = keyset.New(keyset.Options{Dir: opts.TempDir, MemoryBudget: 16 << 20, FingerprintsOf: p.seen}); err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
 	if p.last, p.hasLast, err = p.store.LastCompletedRun(); err != nil {
@@ -70,6 +90,7 @@ func planState(ctx context.Context, set *inputSet, opts *Options) (_ *statePlan,
 	if err := p.listRemoved(ctx, opts.Logger); err != nil {
 		return nil, err
 	}
+	p.closeFirstPass()
 	if set.skipped > 0 || opts.Force {
 		return p, nil // a partial input says nothing of the whole; --force overrides
 	}
@@ -123,19 +144,34 @@ func (p *statePlan) scanInput(ctx context.Context, src source.Source, in *input,
 			continue
 		}
 		m := in.mapper.Map(rec.Cells)
-		keys := p.seen
-		if !m.Valid() {
-			keys = p.present
-		}
-		if _, _, err := keys.Add(m.AccountID, m.Lead.ExternalID, m.Lead.Phone, fi, rec.Row); err != nil {
+		if err := p.scanLead(&m, fi, rec.Row); err != nil {
 			return fmt.Errorf("state: %w", err)
 		}
-		if m.Lead.ExternalID != "" && m.Lead.Phone != "" {
-			if _, _, err := p.present.Add(m.AccountID, "", m.Lead.Phone, fi, rec.Row); err != nil {
-				return fmt.Errorf("state: %w", err)
-			}
+	}
+}
+
+// scanLead files one mapped row's key: a valid lead's in seen (and in
+// repeated when seen had it), an invalid one's in present, and the
+// (account, phone) of a lead keyed by externalId in present too. present
+// is only asked Contains, so it takes Insert: no disk read for a repeat.
+func (p *statePlan) scanLead(m *mapping.Result, file, row int) error {
+	if !m.Valid() {
+		return p.present.Insert(m.AccountID, m.Lead.ExternalID, m.Lead.Phone)
+	}
+	fp := p.seen.Fingerprint(m.AccountID, m.Lead.ExternalID, m.Lead.Phone)
+	first, dup, err := p.seen.AddFingerprint(fp, file, row)
+	if err != nil {
+		return err
+	}
+	if dup {
+		if _, _, err := p.repeated.AddFingerprint(fp, first.File, first.Row); err != nil {
+			return err
 		}
 	}
+	if m.Lead.ExternalID != "" && m.Lead.Phone != "" {
+		return p.present.Insert(m.AccountID, "", m.Lead.Phone)
+	}
+	return nil
 }
 
 // removedBatch is how many state keys are looked up in the input's key set
@@ -204,11 +240,12 @@ func (p *statePlan) listRemoved(ctx context.Context, log *slog.Logger) error {
 }
 
 // firstSeen is the second pass's duplicate check: the first pass saw every
-// key, so a row is a duplicate when its key's first row is another one.
+// key, so a row is a duplicate when its key was repeated and its first row
+// is another one. A key the first pass saw once is never looked for on disk.
 func (p *statePlan) firstSeen(fp keyset.Fingerprint, file, row int) (keyset.Occurrence, bool, error) {
-	first, dup, err := p.seen.AddFingerprint(fp, file, row)
-	if err != nil || !dup {
-		return first, false, err
+	first, repeated, err := p.repeated.Lookup(fp)
+	if err != nil || !repeated {
+		return keyset.Occurrence{}, false, err
 	}
 	return first, first != (keyset.Occurrence{File: file, Row: row}), nil
 }

@@ -221,3 +221,53 @@ func TestNightlyHeaderDrift(t *testing.T) {
 	assert.Equal(t, []string{"Coupon"}, sum.ColumnsAdded)
 	assert.Equal(t, []string{"Discount Code"}, sum.ColumnsRemoved)
 }
+
+func TestNightlyFindsDuplicatesAsWithoutState(t *testing.T) {
+	ex := newExport(t, 40)
+	// Line i is row i+2. Row 12 repeats row 2, row 22 repeats row 2 again,
+	// row 32 repeats row 12 of another account (not a duplicate), and row
+	// 41 repeats row 40.
+	cells := func(i int) []string { return strings.Split(ex.lines[i], ",") }
+	setID := func(i int, account, id string) {
+		c := cells(i)
+		c[0], c[1] = account, id
+		ex.lines[i] = strings.Join(c, ",")
+	}
+	first := cells(0)
+	setID(10, first[0], first[1])
+	setID(20, first[0], first[1])
+	other := "18"
+	if first[0] == other {
+		other = "19"
+	}
+	setID(30, other, first[1])
+	last := cells(38)
+	setID(39, last[0], last[1])
+	input := ex.write(t)
+
+	statuses := func(t *testing.T, withState bool) map[int]string {
+		n := newNightly(t)
+		_, err := n.run(input, true, func(o *Options) {
+			if !withState {
+				o.State, o.ChangedOnly = nil, false
+			}
+		})
+		require.NoError(t, err)
+		got := map[int]string{}
+		for _, r := range readReport(t, n.report) {
+			got[r.Row] = r.Status + " " + r.Message
+		}
+		return got
+	}
+	with, without := statuses(t, true), statuses(t, false)
+	assert.Equal(t, without, with, "the two passes of --state find the duplicates a single pass finds")
+	for row, want := range map[int]string{
+		12: "duplicate duplicate of row 2 of " + input,
+		22: "duplicate duplicate of row 2 of " + input,
+		41: "duplicate duplicate of row 40 of " + input,
+	} {
+		assert.Equal(t, want, with[row], "row %d", row)
+	}
+	assert.True(t, strings.HasPrefix(with[2], "sent"), with[2])
+	assert.True(t, strings.HasPrefix(with[32], "sent"), "same externalId in another account: %s", with[32])
+}

@@ -46,6 +46,10 @@ type Options struct {
 	// 0 means DefaultMemoryBudget. The runs' block index adds about 0.1
 	// byte per spilled key beyond it.
 	MemoryBudget int64
+	// FingerprintsOf, when set, makes the new set reduce keys as that one
+	// does (the same seeds), so that a fingerprint taken from either can be
+	// added to or looked up in both.
+	FingerprintsOf *Set
 }
 
 // Occurrence is where a key was first seen: the caller's index of the input
@@ -102,7 +106,11 @@ func New(o Options) (*Set, error) {
 		filterBytes: budget - int64(maxSlots)*slotBytes,
 		mem:         newMemtable(initialSlots, maxSlots),
 	}
-	s.hash = newHasher()
+	if o.FingerprintsOf != nil {
+		s.hash = o.FingerprintsOf.hash
+	} else {
+		s.hash = newHasher()
+	}
 	return s, nil
 }
 
@@ -146,6 +154,53 @@ func (s *Set) AddFingerprint(fp Fingerprint, file, row int) (first Occurrence, d
 	s.mem.n++
 	s.keys++
 	return Occurrence{}, false, nil
+}
+
+// Insert adds a key for Contains alone: unlike Add it does not look for
+// an earlier occurrence among the spilled keys, so a repeated key costs no
+// disk read (a key repeated after a spill is stored again, 24 more bytes
+// on disk, and Len counts it again). For a set that is only asked
+// Contains, such as the keys that still name a lead in removed detection.
+func (s *Set) Insert(account, externalID, phone string) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	f, keyed := s.fingerprint(account, externalID, phone)
+	if !keyed {
+		return nil
+	}
+	if !s.mem.roomy() {
+		if s.mem.canGrow() {
+			s.mem.grow()
+		} else if err := s.spillTable(); err != nil {
+			return err
+		}
+	}
+	i, found := s.mem.probe(f)
+	if found {
+		return nil
+	}
+	s.mem.slots[i] = slot{hi: f.hi, lo: f.lo, at: occupied}
+	s.mem.n++
+	s.keys++
+	return nil
+}
+
+// Lookup finds a fingerprint's first occurrence without adding it. The
+// fingerprint may come from another Set's Fingerprint: a Set stores what
+// it is given, and only its own lookups must agree with its own adds.
+func (s *Set) Lookup(fp Fingerprint) (Occurrence, bool, error) {
+	if err := s.usable(); err != nil {
+		return Occurrence{}, false, err
+	}
+	if !fp.keyed {
+		return Occurrence{}, false, nil
+	}
+	if i, found := s.mem.probe(fp.f); found {
+		return unpackAt(s.mem.slots[i].at), true, nil
+	}
+	at, found, err := s.findSpilled(fp.f)
+	return unpackAt(at), found, err
 }
 
 // Prefetch reads the table's slots for fps and changes nothing: the

@@ -68,8 +68,9 @@ func (s *spillFile) write(keys []slot) error {
 // find looks f up in the runs, starting with the run of the last hit (a
 // file given twice finds its duplicates in the same run as their
 // neighbours), then newest first. The block index says which block of a run
-// could hold f, and one read of that block settles it. Keys are never
-// stored twice, so the first hit is the only one.
+// could hold f, and one read of that block settles it. Add never stores a
+// key twice, so the first hit is the only one (Insert may, but it only
+// asks whether there is one).
 func (s *spillFile) find(f fingerprint) (uint64, bool, error) {
 	if len(s.runs) == 0 {
 		return 0, false, nil

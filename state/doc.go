@@ -46,5 +46,13 @@
 // of 100 new random leads 6.5-13 ms (8,000-15,000 leads/s): each lead
 // rewrites a 4 KiB page, plus the fsync; leads confirmed in key order, in
 // groups of 50,000, go ~190,000/s. The file takes ~118 bytes a lead in key order or not (about
-// 600 MB at 5M leads), and reopening a 1M-lead file takes 0.1-0.4 s.
+// 600 MB at 5M leads).
+//
+// Memory: bbolt reads through a memory map, and each page read stays in
+// the process's resident set until the map goes. The freelist is synced
+// with every commit, so opening reads one page instead of walking the
+// whole file (which mapped all of it: 218 MB at 2M leads, and took 0.17 s;
+// now 0.3 ms and 3 MB), and every 512 leads read or written the Store
+// gives the mapped pages back (resident.go). A 5M-row import with --state
+// peaked at 436 MB before, 144 MB after; its nightly rerun at 141 MB.
 package state

@@ -90,6 +90,7 @@ func (s *Store) Get(k Key) (Entry, bool, error) {
 	var e Entry
 	var found bool
 	err = s.db.View(func(tx *bolt.Tx) error {
+		defer s.touchIn(tx, 1)
 		v := tx.Bucket(bucketLeads).Get(kb)
 		if v == nil {
 			return nil
@@ -125,6 +126,7 @@ func (s *Store) GetMany(keys []Key, fn func(i int, e Entry, found bool)) error {
 	}
 	slices.SortFunc(probes, func(a, b probe) int { return bytes.Compare(a.k, b.k) })
 	err := s.db.View(func(tx *bolt.Tx) error {
+		defer s.touchIn(tx, len(probes))
 		b := tx.Bucket(bucketLeads)
 		for _, p := range probes {
 			v := b.Get(p.k)
@@ -195,6 +197,7 @@ func (s *Store) Confirm(leads []Confirmed) error {
 	if err != nil {
 		return fmt.Errorf("state: %s: confirm %d leads: %w", s.path, len(leads), err)
 	}
+	s.touch(len(recs))
 	return nil
 }
 
@@ -229,6 +232,7 @@ func (s *Store) Delete(keys []Key) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("state: %s: delete %d leads: %w", s.path, len(keys), err)
 	}
+	s.touch(len(enc))
 	return deleted, nil
 }
 
@@ -283,6 +287,7 @@ func (s *Store) ForEach(ctx context.Context, fn func(Key, Entry) error) error {
 		}
 		chunk = chunk[:0]
 		err := s.db.View(func(tx *bolt.Tx) error {
+			defer func() { s.touchIn(tx, len(chunk)) }()
 			c := tx.Bucket(bucketLeads).Cursor()
 			k, v := c.First()
 			if after != nil {
