@@ -112,3 +112,37 @@ func TestRunStopsWhenTheServerKeepsFailing(t *testing.T) {
 	maxRequests := int64((failingBatches + 2*opts.Concurrency) * 13)
 	assert.LessOrEqual(t, sum.Requests, maxRequests)
 }
+
+func TestRunMaxErrorRateCountsRowsTheServerRejects(t *testing.T) {
+	tests := []struct {
+		name        string
+		rejectEvery int
+		wantStop    bool
+	}{
+		{"half rejected, over 30%", 2, true},
+		{"a tenth rejected, under 30%", 10, false},
+	}
+	const rows = 300
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var reject []string
+			for i := 1; i <= rows; i += tc.rejectEvery {
+				reject = append(reject, extID(i))
+			}
+			clock := newFakeClock()
+			srv := newSandbox(t, sandbox.Options{RejectExternalIDs: reject, Now: clock.Now})
+			opts := baseOptions(t, []string{genCSV(t, rows, 2)}, BulkLeads{Client: newTestClient(t, srv, clock)})
+			opts.BatchRows, opts.MaxErrorRate = 10, 0.3
+			sum, err := Run(context.Background(), opts)
+			require.NoError(t, err)
+			requireEveryRowOnce(t, readReport(t, opts.ReportPath), rows)
+			assert.Equal(t, int64(len(reject)), sum.Counts[reports.StatusRejected], "each rejected id is its own row")
+			if tc.wantStop {
+				assert.Equal(t, reports.StopMaxErrorRate, sum.Stopped)
+			} else {
+				assert.Empty(t, sum.Stopped)
+				assert.Equal(t, int64(rows-len(reject)), sum.Counts[reports.StatusSent])
+			}
+		})
+	}
+}

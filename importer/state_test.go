@@ -271,3 +271,55 @@ func TestNightlyFindsDuplicatesAsWithoutState(t *testing.T) {
 	assert.True(t, strings.HasPrefix(with[2], "sent"), with[2])
 	assert.True(t, strings.HasPrefix(with[32], "sent"), "same externalId in another account: %s", with[32])
 }
+
+func TestNightlyWhatMakesAnUnchangedExportSendAgain(t *testing.T) {
+	const rows = 60
+	tests := []struct {
+		name     string
+		edit     func(*testing.T, *Options)
+		wantSent int64
+	}{
+		{"nothing: every lead is unchanged", nil, 0},
+		{"--full-refresh sends every lead", func(_ *testing.T, o *Options) { o.FullRefresh = true }, rows},
+		{"another mode changes every hash", func(_ *testing.T, o *Options) {
+			o.Action = BulkLeads{Client: o.Action.(BulkLeads).Client, Mode: ModeUpdate}
+		}, rows},
+		{"another mapping changes the payloads", func(t *testing.T, o *Options) {
+			o.Mapping = testMapping(t)
+			o.Mapping.Attributes = map[string]string{"COUPON": "Discount Code"}
+		}, rows},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := newNightly(t)
+			ex := newExport(t, rows)
+			_, err := n.run(ex.write(t), true, nil)
+			require.NoError(t, err)
+			before := len(n.srv.Requests())
+			sum, err := n.run(ex.write(t), true, func(o *Options) {
+				o.Reprocess = true
+				if tc.edit != nil {
+					tc.edit(t, o)
+				}
+			})
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantSent, sum.Counts[reports.StatusSent])
+			assert.Equal(t, rows-tc.wantSent, sum.Counts[reports.StatusUnchanged])
+			if tc.wantSent == 0 {
+				assert.Len(t, n.srv.Requests(), before, "nothing reached the server")
+			}
+
+			// What was sent is what the state now holds: the same run
+			// again finds every lead unchanged.
+			sum, err = n.run(ex.write(t), true, func(o *Options) {
+				o.Reprocess = true
+				if tc.edit != nil {
+					tc.edit(t, o)
+				}
+				o.FullRefresh = false
+			})
+			require.NoError(t, err)
+			assert.Equal(t, int64(rows), sum.Counts[reports.StatusUnchanged])
+		})
+	}
+}

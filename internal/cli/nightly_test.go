@@ -82,3 +82,55 @@ func TestStateFlagsNeedState(t *testing.T) {
 		assert.Contains(t, res.stderr, "need --state")
 	}
 }
+
+func TestNightlyOnRemovedActsOnExactlyTheRemoved(t *testing.T) {
+	tests := []struct {
+		action, status string
+	}{
+		{"stop", sandbox.LeadStopped},
+		{"unsubscribe", sandbox.LeadUnsubscribed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.action, func(t *testing.T) {
+			tg := newTarget(t, sandbox.Options{Accounts: []string{"18", "19", "20"}})
+			gen := filepath.Join(t.TempDir(), "gen.csv")
+			require.NoError(t, leadgen.WriteCSV(gen, 200, 9, 3))
+			lines := strings.Split(strings.TrimRight(mustRead(t, gen), "\n"), "\n")
+			dir := t.TempDir()
+			report := filepath.Join(dir, "nightly.csv")
+			nightly := func(input string, extra ...string) result {
+				args := append([]string{"import", input, "--mapping", "testdata/mapping.yaml", "--report", report,
+					"--state", filepath.Join(dir, "job.state"), "--changed-only"}, extra...)
+				return runCLI(t, nil, tg.with(args...)...)
+			}
+			res := nightly(writeExport(t, lines))
+			require.Equal(t, ExitOK, res.code, res.stderr)
+
+			want := map[string]bool{}
+			kept := []string{lines[0]}
+			for i, l := range lines[1:] {
+				if i%40 == 3 {
+					want[strings.Split(l, ",")[1]] = true
+					continue
+				}
+				kept = append(kept, l)
+			}
+			res = nightly(writeExport(t, kept), "--on-removed", tc.action)
+			require.Equal(t, ExitOK, res.code, res.stderr)
+			got := map[string]bool{}
+			for _, l := range tg.srv.Leads() {
+				if l.Status == tc.status {
+					got[l.ExternalID] = true
+				}
+			}
+			assert.Equal(t, want, got, "exactly the removed leads are %s", tc.status)
+			acted := readCSVReport(t, report+".removed-"+tc.action+".csv")
+			assert.Len(t, acted, len(want), "one report row per removed lead")
+
+			// They are forgotten: the next night lists nothing removed.
+			res = nightly(writeExport(t, kept), "--on-removed", tc.action, "--reprocess")
+			require.Equal(t, ExitOK, res.code, res.stderr)
+			assert.Empty(t, readCSVReport(t, report+".removed.csv"), "nothing is removed twice")
+		})
+	}
+}
