@@ -59,7 +59,7 @@ func (ms *mapStage) run(fl *chunkFlow, ob *outbox, add func(*Item, *outbox)) (in
 		in.rows += int64(len(c.recs))
 		for i := range c.recs {
 			rec := &c.recs[i]
-			ms.fin.progress.Read.Add(1)
+			ms.fin.enter()
 			it := &ms.it
 			*it = Item{seq: seq, fileIdx: c.file, File: name, Row: rec.Row, Original: ms.set.align(in, rec.Cells)}
 			seq++

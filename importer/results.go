@@ -15,9 +15,14 @@ type finisher struct {
 	stop      *stopper
 	limits    limits
 	errorRows atomic.Int64 // invalid, duplicate, rejected and failed rows
-	doneRows  atomic.Int64 // rows finished, for --max-error-rate
-	width     int          // the report's original columns
-	extra     int          // columns the action adds after them
+	// entered counts the rows taken in so far: --max-error-rate's share
+	// is of them, not of the rows finished. An invalid row finishes at
+	// once and a valid one only when its batch is answered, so a share of
+	// finished rows ran far above the file's while batches were out (20%
+	// invalid rows stopped a run at --max-error-rate 0.5).
+	entered atomic.Int64
+	width   int // the report's original columns
+	extra   int // columns the action adds after them
 }
 
 // minRowsForRate is how many rows must be done before --max-error-rate is
@@ -36,10 +41,15 @@ func (f *finisher) result(it *Item, status reports.Status, msg string) reports.R
 	return res
 }
 
+// enter counts a row the run has taken in, before its fate is known.
+func (f *finisher) enter() {
+	f.progress.Read.Add(1)
+	f.entered.Add(1)
+}
+
 // finish reports it with status and msg through ob.
 func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg string) {
 	f.progress.Done.Add(1)
-	done := f.doneRows.Add(1)
 	switch status {
 	case reports.StatusSent:
 		f.progress.Sent.Add(1)
@@ -48,16 +58,16 @@ func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg strin
 			f.stop.stop(reports.StopMaxErrors, nil)
 		}
 	}
-	if done >= minRowsForRate && f.overRate(done) {
+	if entered := f.entered.Load(); entered >= minRowsForRate && f.overRate(entered) {
 		f.stop.stop(reports.StopMaxErrorRate, nil)
 	}
 	ob.add(it.seq, f.result(it, status, msg))
 }
 
-// overRate reports whether more than --max-error-rate of done rows had
+// overRate reports whether more than --max-error-rate of rows rows had
 // errors.
-func (f *finisher) overRate(done int64) bool {
-	return f.limits.maxErrorRate > 0 && done > 0 && float64(f.errorRows.Load()) > f.limits.maxErrorRate*float64(done)
+func (f *finisher) overRate(rows int64) bool {
+	return f.limits.maxErrorRate > 0 && rows > 0 && float64(f.errorRows.Load()) > f.limits.maxErrorRate*float64(rows)
 }
 
 // finishAll reports every item with the same status and message.

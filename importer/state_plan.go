@@ -18,6 +18,17 @@ import (
 // truncated or empty next to the last run, or too many leads disappeared.
 var ErrGuard = errors.New("guard")
 
+// guardRefusal is a guard's refusal: errors.Is(err, ErrGuard) holds, and
+// its text is the guard's own ("guard: the input looks truncated: …"),
+// without ErrGuard's word repeated in front.
+type guardRefusal struct{ err error }
+
+func (g guardRefusal) Error() string {
+	return g.err.Error() + "; nothing was sent (--force runs anyway)"
+}
+func (g guardRefusal) Unwrap() error        { return g.err }
+func (g guardRefusal) Is(target error) bool { return target == ErrGuard }
+
 // statePlan is what a run with --state learns before anything is sent: a
 // first pass over the inputs counts their rows and gathers every lead key,
 // so that the leads the state holds and the input lacks are known, and the
@@ -101,7 +112,7 @@ func planState(ctx context.Context, set *inputSet, opts *Options) (_ *statePlan,
 	gerr := state.Guard(state.GuardInput{Rows: p.rows, LastRows: p.last.Rows, HasLast: p.hasLast,
 		StateLeads: leads, Removed: p.removed, MinRowsRatio: opts.MinRowsRatio, MaxRemovedRatio: opts.MaxRemovedRatio})
 	if gerr != nil {
-		return p, fmt.Errorf("%w: %w; nothing was sent (--force runs anyway)", ErrGuard, gerr)
+		return p, guardRefusal{gerr}
 	}
 	return p, nil
 }
