@@ -64,8 +64,8 @@ func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg strin
 	ob.add(it.seq, f.result(it, status, msg))
 }
 
-// overRate reports whether more than --max-error-rate of rows rows had
-// errors.
+// overRate reports whether the rows with errors are more than
+// --max-error-rate of the given number of rows.
 func (f *finisher) overRate(rows int64) bool {
 	return f.limits.maxErrorRate > 0 && rows > 0 && float64(f.errorRows.Load()) > f.limits.maxErrorRate*float64(rows)
 }

@@ -88,3 +88,8 @@ func TestLookupAndInsertAfterClose(t *testing.T) {
 	_, _, err = s.Lookup(s.Fingerprint("18", "E-1", ""))
 	require.ErrorIs(t, err, ErrClosed)
 }
+
+func TestCloseOfANilSetDoesNothing(t *testing.T) {
+	var s *Set
+	require.NoError(t, s.Close())
+}

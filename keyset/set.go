@@ -254,10 +254,10 @@ func (s *Set) outsideBytes() int64 {
 	return n
 }
 
-// Close releases the memory and removes the spill file. Calling it again
-// does nothing.
+// Close releases the memory and removes the spill file. Calling it again,
+// or on a nil Set (one New never made), does nothing.
 func (s *Set) Close() error {
-	if s.closed {
+	if s == nil || s.closed {
 		return nil
 	}
 	s.closed = true
