@@ -35,19 +35,11 @@ func (s Summary) WriteText(w io.Writer) error {
 	}
 
 	if len(s.Inputs) > 0 {
-		in := make([]string, len(s.Inputs))
-		for i, info := range s.Inputs {
-			in[i] = inputText(info)
-		}
-		list("inputs", in)
+		list("inputs", s.inputLines())
 	} else {
 		list("files", s.Files)
 	}
-	skipped := make([]string, len(s.FilesSkipped))
-	for i, f := range s.FilesSkipped {
-		skipped[i] = f.File + ": " + f.Reason
-	}
-	list("skipped files", skipped)
+	list("skipped files", s.skippedLines())
 	if len(s.ColumnsAdded) > 0 {
 		text("columns added", quoteList(s.ColumnsAdded))
 	}
@@ -108,6 +100,25 @@ func (s Summary) WriteText(w io.Writer) error {
 		return fmt.Errorf("write summary: %w", err)
 	}
 	return nil
+}
+
+// inputLines are the summary's inputs, one line each (inputText), for the
+// text and XLSX summaries alike.
+func (s *Summary) inputLines() []string {
+	lines := make([]string, len(s.Inputs))
+	for i, info := range s.Inputs {
+		lines[i] = inputText(info)
+	}
+	return lines
+}
+
+// skippedLines are the inputs skipped as imported before, with why.
+func (s *Summary) skippedLines() []string {
+	lines := make([]string, len(s.FilesSkipped))
+	for i, f := range s.FilesSkipped {
+		lines[i] = f.File + ": " + f.Reason
+	}
+	return lines
 }
 
 // inputText is one input line: "leads.xlsx (sheet Leads, header row 3): 34 rows".

@@ -37,19 +37,11 @@ func (w *xlsxWriter) writeSummary(s Summary) error {
 		add("Error", s.StopDetail)
 	}
 	if len(s.Inputs) > 0 {
-		in := make([]string, len(s.Inputs))
-		for i, info := range s.Inputs {
-			in[i] = inputText(info)
-		}
-		list("Inputs", in)
+		list("Inputs", s.inputLines())
 	} else {
 		list("Files", s.Files)
 	}
-	skipped := make([]string, len(s.FilesSkipped))
-	for i, f := range s.FilesSkipped {
-		skipped[i] = f.File + ": " + f.Reason
-	}
-	list("Skipped files", skipped)
+	list("Skipped files", s.skippedLines())
 	if len(s.ColumnsAdded) > 0 {
 		add("Columns added", quoteList(s.ColumnsAdded))
 	}
