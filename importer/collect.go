@@ -27,14 +27,14 @@ type collector struct {
 
 	// Owned by the collector's goroutine until quit is closed.
 	next    int64 // seq of the next row the report expects
-	pending map[int64]reports.RowResult
+	pending reorderBuffer
 	counts  map[reports.Status]int64
 	err     error // first write error
 }
 
 func startCollector(w reports.Writer, onWriteErr func(error)) *collector {
 	c := &collector{in: make(chan []done, 64), free: make(chan []done, 80), quit: make(chan struct{}), w: w, onWriteErr: onWriteErr,
-		pending: make(map[int64]reports.RowResult), counts: make(map[reports.Status]int64)}
+		counts: make(map[reports.Status]int64)}
 	go c.loop()
 	return c
 }
@@ -57,22 +57,23 @@ func (c *collector) loop() {
 func (c *collector) complete(d done) {
 	c.counts[d.res.Status]++
 	if d.seq != c.next {
-		c.pending[d.seq] = d.res
+		c.pending.put(d.seq-c.next, d.res)
 		return
 	}
 	c.write(d.res)
 	for {
-		r, ok := c.pending[c.next]
+		r, ok := c.pending.take()
 		if !ok {
 			return
 		}
-		delete(c.pending, c.next)
 		c.write(r)
 	}
 }
 
+// write writes the next row's result; the reorder buffer moves on with it.
 func (c *collector) write(r reports.RowResult) {
 	c.next++
+	c.pending.advance()
 	if c.err != nil {
 		return
 	}
@@ -93,8 +94,8 @@ func (c *collector) result(entered int64) (map[reports.Status]int64, error) {
 	if c.err != nil {
 		return c.counts, c.err
 	}
-	if c.next != entered || len(c.pending) != 0 {
-		return c.counts, fmt.Errorf("internal error: %d rows entered, %d reported, %d waiting", entered, c.next, len(c.pending))
+	if c.next != entered || c.pending.n != 0 {
+		return c.counts, fmt.Errorf("internal error: %d rows entered, %d reported, %d waiting", entered, c.next, c.pending.n)
 	}
 	return c.counts, nil
 }
