@@ -50,6 +50,7 @@ func renderRuns(w *strings.Builder, results []result, runs int) {
 	w.WriteString("The first import row at each size is the default a user gets; the second passes the old bench's\n")
 	w.WriteString("`--concurrency 8`, which now caps the limiter's probe, for comparison with earlier figures.\n")
 	w.WriteString("Each import goes into its own sandbox process, which must hold every row afterwards.\n")
+	renderGoals(w, results, issueGoals)
 }
 
 func renderRates(w *strings.Builder, rows []rateRow) {

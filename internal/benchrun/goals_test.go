@@ -1,0 +1,53 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestGoalVerdict(t *testing.T) {
+	runs := func(rss float64, secs ...float64) []sample {
+		var out []sample
+		for _, s := range secs {
+			out = append(out, sample{dur: time.Duration(s * float64(time.Second)), rssMB: rss})
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		g    goal
+		r    result
+		want string
+	}{
+		{name: "met", g: goal{minRate: 800_000, maxRSS: 100},
+			r: result{rows: 1_000_000, samples: runs(90, 1.2, 1.1, 1.25)}, want: "yes"},
+		{name: "the median decides, not the best run", g: goal{minRate: 800_000},
+			r: result{rows: 1_000_000, samples: runs(90, 1.0, 2.5, 2.0)}, want: "no: rows/s at 62 % of the goal"},
+		{name: "too slow and too big", g: goal{minRate: 150_000, maxRSS: 150},
+			r:    result{rows: 1_000_000, samples: runs(160, 10, 10, 10)},
+			want: "no: rows/s at 67 % of the goal, RSS 160.0 MB over 150 MB"},
+		{name: "a sandbox short of rows fails the goal", g: goal{minRate: 100},
+			r: result{rows: 1000, samples: runs(50, 1), failed: true}, want: "no: a run's sandbox did not hold every row"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.g.verdict(tt.r))
+		})
+	}
+}
+
+func TestRenderGoalsOnlyMeasuredRows(t *testing.T) {
+	var w strings.Builder
+	renderGoals(&w, []result{{name: "CSV dry run, 1M rows", rows: 1_000_000,
+		samples: []sample{{dur: 2 * time.Second, rssMB: 90}}}}, issueGoals)
+	out := w.String()
+	assert.Contains(t, out, "| CSV dry run, 1M rows | ≥ 800000 rows/s, ≤ 100 MB | 500000 | 90.0 | no: rows/s at 62 % of the goal |")
+	assert.NotContains(t, out, "XLSX", "a row that was not measured has no line")
+
+	w.Reset()
+	renderGoals(&w, nil, issueGoals)
+	assert.Empty(t, w.String(), "a quick run without 1M rows prints no goals table")
+}
