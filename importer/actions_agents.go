@@ -27,13 +27,13 @@ func (Agents) ExtraColumns() []string { return nil }
 
 // Prepare implements Action.
 func (Agents) Prepare(res *mapping.Result, it *Item) string {
-	it.Lead = res.Lead
+	it.Lead = ownLead(res)
 	return ""
 }
 
 // Encode implements Action.
 func (Agents) Encode(it *Item, scratch []byte) ([]byte, error) {
-	agent := wire.AgentOf(&it.Lead)
+	agent := wire.AgentOf(it.Lead)
 	return scratch, encodeJSON(it, &agent)
 }
 
@@ -42,5 +42,5 @@ func (Agents) Body(items []*Item) []byte { return items[0].Payload }
 
 // Send implements Action.
 func (a Agents) Send(ctx context.Context, items []*Item, _ []byte) error {
-	return a.Client.AddAgent(ctx, wire.AgentOf(&items[0].Lead))
+	return a.Client.AddAgent(ctx, wire.AgentOf(items[0].Lead))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 
 	"github.com/xonvo/xonvo-import/client"
 	"github.com/xonvo/xonvo-import/mapping"
@@ -41,9 +42,9 @@ func (BulkLeads) Prepare(res *mapping.Result, it *Item) string { return prepareL
 // its bytes, which gives the garbage collector far fewer pointers to chase
 // while thousands of rows wait in open batches.
 func (BulkLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
-	scratch = wire.AppendLeadJSON(scratch[:0], &it.Lead)
+	scratch = wire.AppendLeadJSON(scratch[:0], it.Lead)
 	it.Payload = bytes.Clone(scratch)
-	it.Lead = wire.Lead{}
+	it.Lead = nil // lent by the mapping stage: its chunk is reused
 	return scratch, nil
 }
 
@@ -95,13 +96,13 @@ func (SingleLeads) ExtraColumns() []string { return nil }
 
 // Prepare implements Action: POST /lead names no account.
 func (SingleLeads) Prepare(res *mapping.Result, it *Item) string {
-	it.Lead = res.Lead
+	it.Lead = ownLead(res)
 	return ""
 }
 
 // Encode implements Action.
 func (SingleLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
-	scratch = wire.AppendLeadJSON(scratch[:0], &it.Lead)
+	scratch = wire.AppendLeadJSON(scratch[:0], it.Lead)
 	it.Payload = bytes.Clone(scratch)
 	return scratch, nil
 }
@@ -111,13 +112,23 @@ func (SingleLeads) Body(items []*Item) []byte { return items[0].Payload }
 
 // Send implements Action.
 func (a SingleLeads) Send(ctx context.Context, items []*Item, _ []byte) error {
-	return a.Client.AddLead(ctx, items[0].Lead)
+	return a.Client.AddLead(ctx, *items[0].Lead)
 }
 
+// prepareLead lends the item the mapped lead, for Encode to encode before
+// the mapping stage moves on: the batch keeps only the bytes.
 func prepareLead(res *mapping.Result, it *Item) string {
 	if it.AccountID == "" {
 		return "account id is empty"
 	}
-	it.Lead = res.Lead
+	it.Lead = &res.Lead
 	return ""
+}
+
+// ownLead is a copy of the mapped lead for an item that keeps it past the
+// mapping stage, which refills res (and its attributes map) for the next row.
+func ownLead(res *mapping.Result) *wire.Lead {
+	l := res.Lead
+	l.Attributes = maps.Clone(l.Attributes)
+	return &l
 }

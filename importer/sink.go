@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bufio"
-	"maps"
 	"sync"
 
 	"github.com/xonvo/xonvo-import/reports"
@@ -47,8 +46,7 @@ func newAPISink(s *sender, opts *Options) *apiSink {
 func (a *apiSink) needsPayload() bool { return true }
 
 func (a *apiSink) add(it *Item, _ *outbox) {
-	own := *it
-	own.Lead.Attributes = maps.Clone(own.Lead.Attributes) // the mapping refills it for the next row
+	own := *it // Lead, if any, is the item's own (Prepare)
 	a.batcher.add(&own)
 }
 
@@ -85,7 +83,6 @@ func (d *dryRunSink) add(it *Item, ob *outbox) {
 	}
 	// The report row is written; the batch needs only the payload.
 	own := Item{AccountID: it.AccountID, Payload: it.Payload, Lead: it.Lead, seq: it.seq}
-	own.Lead.Attributes = maps.Clone(own.Lead.Attributes) // the mapping refills it for the next row
 	d.batcher.add(&own)
 }
 
