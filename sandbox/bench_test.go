@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"testing"
 
 	"github.com/xonvo/xonvo-import/client"
@@ -97,4 +98,79 @@ func BenchmarkBulkLoopback(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "leads/s")
+}
+
+// BenchmarkStoreMillion imports 1M distinct leads into 8 accounts in bulk
+// requests of 100, through Handler, as the importer's loopback run does: the
+// cost of growing the store's indexes only shows at this scale. It reports
+// ns/lead (decode and store; the bodies are built beforehand) and
+// bytes/lead (heap in use after a GC, over the empty server's). Run it with
+// -benchtime=1x.
+func BenchmarkStoreMillion(b *testing.B) {
+	const (
+		accounts = 8
+		perReq   = 100
+		leads    = 1_000_000
+		phones   = 80_000 // as in the 1M-row test file: leads share phones
+	)
+	body := func(req int) []byte {
+		out := []byte(`{"leadsByAccountId":{`)
+		for a := range accounts {
+			if a > 0 {
+				out = append(out, ',')
+			}
+			out = fmt.Appendf(out, `"%d":[`, 18+a)
+			for j := range perReq / accounts {
+				n := req*perReq + a*(perReq/accounts) + j
+				if j > 0 {
+					out = append(out, ',')
+				}
+				out = fmt.Appendf(out, `{"firstName":"Lukas","lastName":"Rossi","phone":"+1206555%04d","state":"WA",`+
+					`"city":"Seattle","zip":"98121","timestamp":"04-05-2024 15:06:51","ipAddress":"10.85.214.223",`+
+					`"sourceId":"nightly-export","trustedFormId":"https://cert.trustedform.com/97be8454f401c19a",`+
+					`"email":"lead%d@example.com","street":"9447 Main St","externalId":"EXT-%08d",`+
+					`"attributes":{"ABANDONED_CART_URL":"www.shop.com/cart/65059","DISCOUNT_CODE":"TR78"}}`,
+					n%phones, n, n)
+			}
+			out = append(out, ']')
+		}
+		return append(out, "}}"...)
+	}
+	bodies := make([][]byte, leads/perReq)
+	for i := range bodies {
+		bodies[i] = body(i)
+	}
+	var (
+		ms      runtime.MemStats
+		perLead float64
+	)
+	for b.Loop() {
+		b.StopTimer()
+		srv, err := newServer(Options{Accounts: []string{"18", "19", "20", "21", "22", "23", "24", "25"}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := srv.Handler()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		before := ms.HeapInuse
+		b.StartTimer()
+		for _, data := range bodies {
+			r := httptest.NewRequest(http.MethodPost, "/leads/bulk", bytes.NewReader(data))
+			r.SetBasicAuth(DefaultUsername, DefaultPassword)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				b.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		perLead = float64(ms.HeapInuse-before) / leads
+		runtime.KeepAlive(srv)
+		b.StartTimer()
+	}
+	b.ReportMetric(perLead, "bytes/lead")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(leads*b.N), "ns/lead")
 }

@@ -114,9 +114,8 @@ func (s *Server) scanAccounts(sc *scanner, out *bulkBody) bool {
 			if err != nil {
 				return false
 			}
-			// A copy of its own, so that a stored lead does not keep the
-			// whole body alive once the others are replaced.
-			p, err := finishLead(&v, strings.Clone(sc.s[start:sc.i]), at)
+			// Cut from the body: upsert copies what it stores.
+			p, err := finishLead(&v, sc.s[start:sc.i], at)
 			if err != nil {
 				return false
 			}

@@ -106,14 +106,19 @@
 // Speed: a bulk body is read whole and walked once by the package's own
 // scanner, which checks JSON syntax as strictly as encoding/json and each
 // lead's shape and fields on the lead's text, without building a
-// wire.Lead (about one allocation a lead: its stored copy). Any body that
-// walk does not accept (malformed, a lead that breaks a rule, an empty
-// batch, a read error) is decoded again by the streaming json.Decoder path,
-// which words the answer: errors cost two passes, good bodies one, and every
-// answer is the one the decoder gives. A fuzz test holds the two paths
-// together. All of it happens before the store lock is taken; the lock
-// covers only map updates. Each lead is stored as its JSON as received (one
-// string) plus its keys.
+// wire.Lead or copying the lead. Any body that walk does not accept
+// (malformed, a lead that breaks a rule, an empty batch, a read error) is
+// decoded again by the streaming json.Decoder path, which words the answer:
+// errors cost two passes, good bodies one, and every answer is the one the
+// decoder gives. A fuzz test holds the two paths together. All of it happens
+// before the store lock is taken. Under the lock each lead is looked up in
+// one open-addressed table keyed by a seeded hash of account and key, and
+// its JSON as received (plus any key not found verbatim in it) is copied
+// into large shared chunks; its record holds no pointer, so the garbage
+// collector does not see leads one by one and storing allocates nothing a
+// lead. Replaced versions are dropped by compaction once they outweigh the
+// live ones. The phone index behind unsubscribe by phone is built on first
+// use and kept up to date after.
 //
 // Listen serves until its context is done or Close is called; NewServer
 // until Close.

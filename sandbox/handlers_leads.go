@@ -153,11 +153,11 @@ func (s *Server) handleUnsubscribeByPhone(w http.ResponseWriter, r *http.Request
 // handleLeadAction serves unsubscribe, reset and stop by account and
 // external id. Stop leaves an unsubscribed lead unsubscribed; reset makes
 // any lead active again.
-func (s *Server) handleLeadAction(to string) http.HandlerFunc {
+func (s *Server) handleLeadAction(to leadStatus) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		rec, err := s.st.lead(r.PathValue("accountId"), r.PathValue("leadExternalId"))
-		if err == nil && !(to == LeadStopped && rec.status == LeadUnsubscribed) {
+		if err == nil && !(to == statusStopped && rec.status == statusUnsubscribed) {
 			rec.status = to
 		}
 		s.mu.Unlock()

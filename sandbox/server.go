@@ -156,22 +156,23 @@ func (s *Server) Leads() []StoredLead {
 }
 
 // leadsOf lists the leads of one account, or all when accountID is empty.
-// Records are copied under the lock and expanded outside it: a stored raw
-// lead is never modified, only replaced.
+// Records are copied under the lock and expanded outside it: a stored lead's
+// bytes are never modified, only replaced.
 func (s *Server) leadsOf(accountID string) []StoredLead {
 	s.mu.Lock()
-	recs := make([]leadRecord, 0, len(s.st.leads))
-	for _, rec := range s.st.leads {
-		if accountID == "" || rec.acct.id == accountID {
-			recs = append(recs, rec)
+	views := make([]leadView, 0, s.st.leads.len())
+	for i := range int32(s.st.leads.len()) {
+		rec := s.st.leads.at(i)
+		if accountID == "" || s.st.order[rec.acct].id == accountID {
+			views = append(views, s.st.view(rec))
 		}
 	}
 	s.mu.Unlock()
-	out := make([]StoredLead, 0, len(recs))
-	for i := range recs {
-		sl, err := recs[i].storedLead()
+	out := make([]StoredLead, 0, len(views))
+	for i := range views {
+		sl, err := views[i].storedLead()
 		if err != nil {
-			// Stored bytes come from json.Marshal; they always decode.
+			// Stored bytes passed the lead scanner; they always decode.
 			continue
 		}
 		out = append(out, sl)

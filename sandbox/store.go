@@ -1,9 +1,7 @@
 package sandbox
 
 import (
-	"encoding/json"
-	"fmt"
-	"slices"
+	"hash/maphash"
 	"strconv"
 	"strings"
 	"time"
@@ -48,35 +46,17 @@ type StoredAccount struct {
 	LeadCount int `json:"leadCount"`
 }
 
-// leadRecord is the compact form a lead is stored in: the lead's JSON as
-// received (one allocation) plus the few fields lookups need.
-type leadRecord struct {
-	acct       *account
-	raw        string // the lead as last received: one JSON object
-	externalID string
-	phone      string // normalised: '+' and digits only
-	firstSeen  int64  // unix nanoseconds
-	lastSeen   int64
-	received   int32
-	status     string
-	held       bool
-}
-
 type account struct {
+	idx     int32 // in store.order
 	id      string
 	state   string
 	details client.Account
-	byExt   map[string]int32 // externalId -> index in store.leads
-	byPhone map[string]int32 // normalised phone -> index, for leads with no externalId
+	salt    uint64 // the hash of id, mixed into its leads' keys
+	last    int32  // the account's latest new lead, -1 when none (leadRecord.acctPrev)
+	count   int    // leads held
 }
 
-func (a *account) leadCount() int { return len(a.byExt) + len(a.byPhone) }
-
-// lookup finds a lead of the account by external id.
-func (a *account) lookup(externalID string) (int32, bool) {
-	i, ok := a.byExt[externalID]
-	return i, ok
-}
+func (a *account) leadCount() int { return a.count }
 
 // store is the sandbox's data. It does no locking: Server.mu guards it.
 type store struct {
@@ -86,16 +66,31 @@ type store struct {
 	accounts   map[string]*account
 	order      []*account // creation order
 	maxID      int64      // highest numeric account id seen
-	leads      []leadRecord
-	phoneIdx   map[string][]int32
-	agents     map[string]int // externalId -> index in agentList
-	agentList  []wire.Agent
+	leads      leadTable
+	data       arena    // the leads' bytes
+	keys       keyTable // (account, key) -> lead
+	// phones maps the hash of a normalised phone to the first lead of the
+	// chain of leads, in every account, whose phone has that hash
+	// (leadRecord.phoneNext), for unsubscribe by phone. It is built when
+	// first needed: leads below phonesUpTo are in it, later ones are added
+	// then, so that an import that never unsubscribes by phone does not pay
+	// for it.
+	phones     map[uint64]int32
+	phonesUpTo int32
+	// hash hashes keys and phones (maphash with the store's own seed);
+	// tests replace it to force collisions.
+	hash      func(string) uint64
+	agents    map[string]int // externalId -> index in agentList
+	agentList []wire.Agent
 }
 
 func newStore() *store {
+	seed := maphash.MakeSeed()
 	return &store{
 		accounts: make(map[string]*account),
-		phoneIdx: make(map[string][]int32),
+		data:     arena{chunkSize: defaultChunkSize},
+		phones:   make(map[uint64]int32),
+		hash:     func(s string) uint64 { return maphash.String(seed, s) },
 		agents:   make(map[string]int),
 	}
 }
@@ -105,7 +100,9 @@ func (st *store) ensureAccount(id string) *account {
 	if a, ok := st.accounts[id]; ok {
 		return a
 	}
-	a := &account{id: id, state: AccountActive, byExt: make(map[string]int32), byPhone: make(map[string]int32)}
+	// A clone: id may be cut from a request body.
+	id = strings.Clone(id)
+	a := &account{idx: int32(len(st.order)), id: id, state: AccountActive, salt: st.hash(id), last: -1}
 	st.accounts[id] = a
 	st.order = append(st.order, a)
 	if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > st.maxID {
@@ -158,89 +155,6 @@ func (a *account) writable() error {
 	return nil
 }
 
-// preparedLead is a validated lead ready to be stored.
-type preparedLead struct {
-	raw        string
-	externalID string
-	phone      string
-}
-
-// upsert stores p in a: a lead with the same external id (or, without one,
-// the same normalised phone) is replaced and its receivedCount goes up.
-func (st *store) upsert(a *account, p preparedLead, now int64) {
-	var (
-		idx int32
-		ok  bool
-	)
-	if p.externalID != "" {
-		idx, ok = a.byExt[p.externalID]
-	} else {
-		idx, ok = a.byPhone[p.phone]
-	}
-	held := a.state == AccountPaused
-	if ok {
-		rec := &st.leads[idx]
-		rec.raw = p.raw
-		rec.lastSeen = now
-		rec.received++
-		rec.held = rec.held || held
-		if rec.phone != p.phone {
-			st.unindexPhone(rec.phone, idx)
-			rec.phone = strings.Clone(p.phone)
-			st.phoneIdx[rec.phone] = append(st.phoneIdx[rec.phone], idx)
-		}
-		return
-	}
-	// Keys are cut from the raw JSON; cloned, they do not keep this raw
-	// alive once an update replaces it.
-	p.externalID, p.phone = strings.Clone(p.externalID), strings.Clone(p.phone)
-	idx = int32(len(st.leads))
-	st.leads = append(st.leads, leadRecord{
-		acct: a, raw: p.raw, externalID: p.externalID, phone: p.phone,
-		firstSeen: now, lastSeen: now, received: 1, status: LeadActive, held: held,
-	})
-	if p.externalID != "" {
-		a.byExt[p.externalID] = idx
-	} else {
-		a.byPhone[p.phone] = idx
-	}
-	st.phoneIdx[p.phone] = append(st.phoneIdx[p.phone], idx)
-}
-
-func (st *store) unindexPhone(phone string, idx int32) {
-	list := st.phoneIdx[phone]
-	if i := slices.Index(list, idx); i >= 0 {
-		list = slices.Delete(list, i, i+1)
-	}
-	if len(list) == 0 {
-		delete(st.phoneIdx, phone)
-		return
-	}
-	st.phoneIdx[phone] = list
-}
-
-// unsubscribePhone unsubscribes every lead with that phone in every account.
-func (st *store) unsubscribePhone(phone string) int {
-	list := st.phoneIdx[phone]
-	for _, idx := range list {
-		st.leads[idx].status = LeadUnsubscribed
-	}
-	return len(list)
-}
-
-// lead finds a lead by account and external id, or returns a 404.
-func (st *store) lead(accountID, externalID string) (*leadRecord, error) {
-	a, err := st.account(accountID)
-	if err != nil {
-		return nil, err
-	}
-	idx, ok := a.lookup(externalID)
-	if !ok {
-		return nil, notFound("lead %q not found in account %s", externalID, quoteID(accountID))
-	}
-	return &st.leads[idx], nil
-}
-
 // setAccountState applies pause, unpause and inactivate.
 func (st *store) setAccountState(id, to string) error {
 	a, err := st.account(id)
@@ -255,12 +169,7 @@ func (st *store) setAccountState(id, to string) error {
 		return badRequest("account %s is inactive and cannot be %s", quoteID(id), verb)
 	}
 	if a.state == AccountPaused && to == AccountActive {
-		for _, idx := range a.byExt {
-			st.leads[idx].held = false
-		}
-		for _, idx := range a.byPhone {
-			st.leads[idx].held = false
-		}
+		st.eachLead(a, func(rec *leadRecord) { rec.held = false })
 	}
 	a.state = to
 	return nil
@@ -274,23 +183,16 @@ func (st *store) accountStats(id string, from, to time.Time) (client.AccountStat
 		return client.AccountStatistics{}, err
 	}
 	var stats client.AccountStatistics
-	count := func(idx int32) {
-		rec := &st.leads[idx]
+	st.eachLead(a, func(rec *leadRecord) {
 		t := time.Unix(0, rec.firstSeen)
 		if (!from.IsZero() && t.Before(from)) || (!to.IsZero() && t.After(to)) {
 			return
 		}
 		stats.LeadCount++
-		if rec.status == LeadUnsubscribed {
+		if rec.status == statusUnsubscribed {
 			stats.UnsubscribeCount++
 		}
-	}
-	for _, idx := range a.byExt {
-		count(idx)
-	}
-	for _, idx := range a.byPhone {
-		count(idx)
-	}
+	})
 	return stats, nil
 }
 
@@ -302,22 +204,6 @@ func (st *store) addAgent(ag wire.Agent) {
 	}
 	st.agents[ag.ExternalID] = len(st.agentList)
 	st.agentList = append(st.agentList, ag)
-}
-
-// storedLead expands a record for inspection.
-func (rec *leadRecord) storedLead() (StoredLead, error) {
-	out := StoredLead{
-		AccountID:     rec.acct.id,
-		Status:        rec.status,
-		ReceivedCount: int(rec.received),
-		Held:          rec.held,
-		FirstReceived: time.Unix(0, rec.firstSeen).UTC(),
-		LastReceived:  time.Unix(0, rec.lastSeen).UTC(),
-	}
-	if err := json.Unmarshal([]byte(rec.raw), &out.Lead); err != nil {
-		return StoredLead{}, fmt.Errorf("sandbox: decode stored lead: %w", err)
-	}
-	return out, nil
 }
 
 func (a *account) stored() StoredAccount {
