@@ -27,14 +27,23 @@ func scanLeadAt(sc *scanner, at place) (wire.Lead, error) {
 	if c := sc.peek(); c != '{' {
 		return v, badRequest("%s: expected an object, got %s", at.body(), describeByte(c))
 	}
+	// The importer and json.Marshal write the fields in struct order: the
+	// names from the one after the last field read are tried first, quoted,
+	// which spares decoding the key and searching for it.
+	from := wire.Field(0)
 	for more := sc.open('}'); more; more = sc.next('}') {
-		key, err := sc.key()
-		if err != nil {
-			return v, err
-		}
-		f, attrs, ok := lookupLeadField(key)
+		f, attrs, ok := sc.knownKey(from)
 		if !ok {
-			return v, badRequest("%s: unknown field %q", at.body(), key)
+			key, err := sc.key()
+			if err != nil {
+				return v, err
+			}
+			if f, attrs, ok = lookupLeadField(key); !ok {
+				return v, badRequest("%s: unknown field %q", at.body(), key)
+			}
+		}
+		if sc.err != nil {
+			return v, sc.err
 		}
 		if attrs {
 			if err := sc.attributes(at); err != nil {
@@ -42,6 +51,7 @@ func scanLeadAt(sc *scanner, at place) (wire.Lead, error) {
 			}
 			continue
 		}
+		from = f + 1
 		val, ok, err := sc.stringOrNull()
 		if err != nil {
 			return v, err
@@ -52,6 +62,32 @@ func scanLeadAt(sc *scanner, at place) (wire.Lead, error) {
 		v.Set(f, val)
 	}
 	return v, sc.err
+}
+
+// knownKey steps over the key at the scanner and its colon when the key is
+// exactly the name of a field from "from" on, or attributes, quoted without
+// escapes (names have none); ok is false, the scanner unmoved, otherwise.
+func (sc *scanner) knownKey(from wire.Field) (f wire.Field, attrs, ok bool) {
+	if sc.peek() != '"' {
+		return 0, false, false
+	}
+	for f = from; f < wire.NumFields; f++ {
+		if sc.quoted(f.Name()) {
+			return f, false, true
+		}
+	}
+	return 0, true, sc.quoted(wire.AttributesName)
+}
+
+// quoted steps over "name" and the colon after it when they are next.
+func (sc *scanner) quoted(name string) bool {
+	end := sc.i + 1 + len(name)
+	if end >= len(sc.s) || sc.s[end] != '"' || sc.s[sc.i+1:end] != name {
+		return false
+	}
+	sc.i = end + 1
+	sc.colon()
+	return true
 }
 
 // lookupLeadField maps a key to the lead field it sets, or to the

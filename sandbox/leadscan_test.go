@@ -111,3 +111,66 @@ func TestStoredLeadRoundTrip(t *testing.T) {
 	require.Len(t, leads, 1)
 	assert.Equal(t, sent, leads[0].Lead)
 }
+
+func TestStrEnd(t *testing.T) {
+	tests := []struct {
+		name        string
+		s           string
+		wantEnd     int
+		wantEscaped bool
+		wantOK      bool
+	}{
+		{name: "short", s: `"ab"`, wantEnd: 3, wantOK: true},
+		{name: "quote after two words", s: `"0123456789abcdef"x`, wantEnd: 17, wantOK: true},
+		{name: "escape in second word", s: `"01234567890\"cdef"`, wantEnd: 18, wantEscaped: true, wantOK: true},
+		{name: "unicode escape at a word edge", s: `"0123456\u00e9abcdefgh"`, wantEnd: 22, wantEscaped: true, wantOK: true},
+		{name: "control in second word", s: "\"0123456789\x01bcdef\"", wantOK: false},
+		{name: "no closing quote after words", s: `"0123456789abcdef`, wantOK: false},
+		{name: "bad escape", s: `"0123456789\x"`, wantOK: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc := scanner{s: tt.s}
+			end, escaped, ok := sc.strEnd()
+			require.Equal(t, tt.wantOK, ok)
+			if ok {
+				assert.Equal(t, tt.wantEnd, end)
+				assert.Equal(t, tt.wantEscaped, escaped)
+				var want string
+				assert.NoError(t, json.Unmarshal([]byte(tt.s[:end+1]), &want), "encoding/json agrees")
+			}
+		})
+	}
+}
+
+// TestScanLeadKeyOrders: the quoted-name fast path must read what
+// encoding/json reads whatever the order and spelling of the keys.
+func TestScanLeadKeyOrders(t *testing.T) {
+	tests := []struct {
+		name string
+		lead string
+	}{
+		{name: "struct order", lead: `{"firstName":"J","lastName":"S","phone":"1","externalId":"E","attributes":{"K":"v"}}`},
+		{name: "fields skipped", lead: `{"firstName":"J","email":"e","externalId":"E"}`},
+		{name: "reverse order", lead: `{"attributes":{"K":"v"},"externalId":"E","phone":"1","lastName":"S","firstName":"J"}`},
+		{name: "attributes first then fields", lead: `{"attributes":null,"firstName":"J"}`},
+		{name: "escaped key", lead: `{"first\u004eame":"J","lastName":"S"}`},
+		{name: "other case", lead: `{"FIRSTNAME":"J","lastname":"S","Attributes":{"K":"v"}}`},
+		{name: "repeated field", lead: `{"firstName":"J","firstName":"K"}`},
+		{name: "spaces", lead: `{ "firstName" : "J" , "lastName" :"S" }`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := scanLead(tt.lead, place{single: true})
+			require.NoError(t, err)
+			var want wire.Lead
+			require.NoError(t, json.Unmarshal([]byte(tt.lead), &want))
+			want.Attributes = nil // checked, not kept: stored leads keep their JSON
+			assert.Equal(t, want, got)
+		})
+	}
+	for _, bad := range []string{`{"first":"J"}`, `{"firstNameX":"J"}`, `{"attribute":{}}`} {
+		_, err := scanLead(bad, place{single: true})
+		assert.ErrorContains(t, err, "unknown field", bad)
+	}
+}
