@@ -271,3 +271,23 @@ func TestRealDateTimeMatchesTimeParse(t *testing.T) {
 		}
 	})
 }
+
+func TestHasDigit(t *testing.T) {
+	tests := []struct {
+		name string
+		v    string
+		want bool
+	}{
+		{name: "empty", v: ""},
+		{name: "letters and signs", v: "n/a +()-"},
+		{name: "digit first", v: "0abc", want: true},
+		{name: "digit last", v: "abc9", want: true},
+		{name: "non-ASCII digit-like", v: "\u0663\uff11"}, // Arabic-Indic three, fullwidth one: not ASCII digits
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, hasDigit(tt.v))
+			assert.Equal(t, strings.ContainsAny(tt.v, "0123456789"), hasDigit(tt.v), "as strings.ContainsAny")
+		})
+	}
+}
