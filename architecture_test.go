@@ -20,8 +20,8 @@ const module = "github.com/xonvo/xonvo-import/"
 var allowedImports = map[string][]string{
 	".":                        {"internal/cli"},
 	"internal/cli":             {"adaptive", "client", "importer", "mapping", "metrics", "notify", "reports", "runlock", "sandbox", "source", "state"},
-	"importer":                 {"source", "mapping", "client", "reports", "wire", "state", "keyset", "internal/fsync"},
-	"source":                   {"source/xlsx", "source/objstore"},
+	"importer":                 {"source", "mapping", "client", "reports", "wire", "state", "keyset", "internal/fsync", "internal/slab"},
+	"source":                   {"source/xlsx", "source/objstore", "internal/slab"},
 	"source/xlsx":              nil,
 	"source/xlsx/xlsxtest":     nil,
 	"source/objstore":          nil,
@@ -40,6 +40,7 @@ var allowedImports = map[string][]string{
 	"internal/fsync":           nil,
 	"internal/httpwait":        nil,
 	"internal/numfmt":          nil,
+	"internal/slab":            nil,
 	"internal/leadgen":         {"wire"},
 	"internal/benchrun":        {"internal/leadgen", "sandbox"},
 	"internal/golden":          nil,

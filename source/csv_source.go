@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/xonvo/xonvo-import/internal/slab"
 )
 
 // peekSize is how much decoded text is looked at to detect the delimiter and line endings.
@@ -30,7 +32,9 @@ type csvRows struct {
 	extra    int // line breaks inside the quoted cells of the records read so far
 	endLine  int // the physical line the last record ended on
 	warnings []string
-	cells    cellSlab
+	// cells hands out the rows' cell slices: one allocation per block of
+	// 4096 cells instead of encoding/csv's one per record (ReuseRecord on).
+	cells slab.Slab[string]
 }
 
 // openCSV reads delimited text from c and finds its header.
@@ -87,7 +91,7 @@ func (s *csvRows) ReadRow(context.Context) (rawRow, error) {
 	start := s.csv.InputOffset()
 	s.budget.limitAt = start + s.maxBytes + peekSize // the buffer reads ahead up to peekSize
 	cells, err := s.csv.Read()
-	cells = s.cells.copy(cells)
+	cells = s.cells.Copy(cells)
 	if err == nil {
 		line, _ := s.csv.FieldPos(0)
 		row := line - s.extra
@@ -136,30 +140,6 @@ func (s *csvRows) ReadRow(context.Context) (rawRow, error) {
 			Err: fmt.Errorf("%w: over %d bytes", ErrRecordTooLarge, s.maxBytes)}
 	}
 	return rawRow{}, &ReadError{File: s.name, Row: row, Err: err}
-}
-
-// cellSlab hands out rows' cell slices cut from shared blocks: one
-// allocation per block instead of one per row (encoding/csv's own, with
-// ReuseRecord off), a million fewer for a million rows. A block lives until
-// the last row cut from it is let go; rows are let go in order, so blocks
-// are too.
-type cellSlab struct{ free []string }
-
-const cellSlabSize = 4096
-
-// copy returns a fresh slice holding cells; nil for none.
-func (c *cellSlab) copy(cells []string) []string {
-	n := len(cells)
-	if n == 0 {
-		return nil
-	}
-	if n > len(c.free) {
-		c.free = make([]string, max(cellSlabSize, n))
-	}
-	out := c.free[:n:n] // capped: an append by a reader never runs into the next row
-	copy(out, cells)
-	c.free = c.free[n:]
-	return out
 }
 
 func validDelimiter(r rune) bool {
