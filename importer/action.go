@@ -19,7 +19,8 @@ type Action interface {
 	Prepare(res *mapping.Result, it *Item) string
 	// Encode fills it.Payload when the action's requests carry the row's
 	// JSON, using scratch as working space (returned, possibly grown, for
-	// the next row). It is skipped in a dry run that writes no payloads,
+	// the next row). Payload may be scratch itself: valid until the next
+	// row, so a sink that keeps the item copies it (keptItems). It is skipped in a dry run that writes no payloads,
 	// where the encoding would be wasted work on the hot path.
 	Encode(it *Item, scratch []byte) ([]byte, error)
 	// Batched reports whether rows of one account share a request.

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"maps"
@@ -37,14 +36,14 @@ func (BulkLeads) ExtraColumns() []string { return nil }
 // Prepare implements Action.
 func (BulkLeads) Prepare(res *mapping.Result, it *Item) string { return prepareLead(res, it) }
 
-// Encode implements Action: the lead is encoded once, here, into an
-// exactly sized payload. The lead itself is then dropped: a batch keeps only
+// Encode implements Action: the lead is encoded once, here; the sink keeps
+// a copy of the bytes. The lead itself is then dropped: a batch keeps only
 // its bytes, which gives the garbage collector far fewer pointers to chase
 // while thousands of rows wait in open batches.
 func (BulkLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
 	scratch = wire.AppendLeadJSON(scratch[:0], it.Lead)
-	it.Payload = bytes.Clone(scratch)
-	it.Lead = nil // lent by the mapping stage: its chunk is reused
+	it.Payload = scratch // the sink copies what it keeps
+	it.Lead = nil        // lent by the mapping stage: its chunk is reused
 	return scratch, nil
 }
 
@@ -103,7 +102,7 @@ func (SingleLeads) Prepare(res *mapping.Result, it *Item) string {
 // Encode implements Action.
 func (SingleLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
 	scratch = wire.AppendLeadJSON(scratch[:0], it.Lead)
-	it.Payload = bytes.Clone(scratch)
+	it.Payload = scratch // the sink copies what it keeps
 	return scratch, nil
 }
 
