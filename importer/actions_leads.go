@@ -48,24 +48,33 @@ func (BulkLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
 }
 
 // Body implements Action: {"leadsByAccountId":{"<account>":[lead,...]}}.
-func (BulkLeads) Body(items []*Item) []byte {
-	n := 48 + len(items[0].AccountID)
+// A whole batch's body is joined by the batcher as its rows come (Head,
+// Tail); Body builds one for a part of a batch (a split).
+func (a BulkLeads) Body(items []*Item) []byte {
+	head, tail := a.Head(items[0].AccountID), a.Tail()
+	n := len(head) + len(tail)
 	for _, it := range items {
 		n += len(it.Payload) + 1
 	}
-	b := make([]byte, 0, n)
-	b = append(b, `{"leadsByAccountId":{`...)
-	key, _ := json.Marshal(items[0].AccountID)
-	b = append(b, key...)
-	b = append(b, ":["...)
+	b := append(make([]byte, 0, n), head...)
 	for i, it := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, it.Payload...)
 	}
-	return append(b, "]}}"...)
+	return append(b, tail...)
 }
+
+// Head is the start of a bulk body for account key, up to its first lead.
+func (BulkLeads) Head(key string) []byte {
+	quoted, _ := json.Marshal(key)
+	b := append([]byte(`{"leadsByAccountId":{`), quoted...)
+	return append(b, ":["...)
+}
+
+// Tail ends a bulk body after its last lead.
+func (BulkLeads) Tail() []byte { return []byte("]}}") }
 
 // Send implements Action.
 func (a BulkLeads) Send(ctx context.Context, _ []*Item, body []byte) error {

@@ -7,6 +7,18 @@ type batch struct {
 	bytes    int
 	firstSeq int64
 	closed   bool
+	// body is the request body of the whole batch, joined as rows come
+	// when the action has a bodyFrame (nil otherwise): the rows' payloads
+	// are cut from it, so a payload is copied once, into its request.
+	body []byte
+}
+
+// bodyFrame is what a batched action's request body has around the rows'
+// payloads, which go between them separated by commas (BulkLeads:
+// {"leadsByAccountId":{"<account>":[ ... ]}}).
+type bodyFrame interface {
+	Head(key string) []byte
+	Tail() []byte
 }
 
 // batcher groups items by account. A batch closes when it reaches maxRows
@@ -20,13 +32,14 @@ type batcher struct {
 	open     map[string]*batch
 	// fifo holds batches in creation order, so the oldest open batch is found
 	// without scanning; closed ones are dropped lazily from its front.
-	fifo []*batch
-	emit func(*batch)
+	fifo  []*batch
+	emit  func(*batch)
+	frame bodyFrame // nil: batches have no joined body
 }
 
-func newBatcher(maxRows, maxBytes int, window int64, emit func(*batch)) *batcher {
+func newBatcher(maxRows, maxBytes int, window int64, frame bodyFrame, emit func(*batch)) *batcher {
 	return &batcher{maxRows: maxRows, maxBytes: maxBytes, window: window,
-		open: make(map[string]*batch), emit: emit}
+		open: make(map[string]*batch), emit: emit, frame: frame}
 }
 
 // add puts it into its account's batch, closing batches as the limits say.
@@ -38,8 +51,14 @@ func (b *batcher) add(it *Item) {
 	}
 	if bt == nil {
 		bt = &batch{key: it.AccountID, firstSeq: it.seq, items: make([]*Item, 0, min(b.maxRows, 64))}
+		if b.frame != nil {
+			bt.body = b.startBody(it)
+		}
 		b.open[it.AccountID] = bt
 		b.fifo = append(b.fifo, bt)
+	}
+	if b.frame != nil {
+		b.join(bt, it)
 	}
 	bt.items = append(bt.items, it)
 	bt.bytes += len(it.Payload) + 1
@@ -64,8 +83,32 @@ func (b *batcher) closeOlderThan(seq int64) {
 	}
 }
 
+// startBody begins a batch's body with its frame's head, sized for a full
+// batch of rows like it, so that joining rarely moves it.
+func (b *batcher) startBody(it *Item) []byte {
+	head, tail := b.frame.Head(it.AccountID), b.frame.Tail()
+	size := len(head) + len(tail) + min(b.maxRows*(len(it.Payload)+1)*9/8, b.maxBytes+b.maxBytes/8)
+	return append(make([]byte, 0, size), head...)
+}
+
+// join appends it's payload to the batch's body, and cuts it.Payload from
+// there: the caller's copy (the mapping stage's buffer) is not kept. A body
+// that outgrows its first guess moves; the payloads cut before then keep
+// the old array, which holds the same bytes.
+func (b *batcher) join(bt *batch, it *Item) {
+	if len(bt.items) > 0 {
+		bt.body = append(bt.body, ',')
+	}
+	at := len(bt.body)
+	bt.body = append(bt.body, it.Payload...)
+	it.Payload = bt.body[at:len(bt.body):len(bt.body)]
+}
+
 func (b *batcher) close(bt *batch) {
 	bt.closed = true
+	if b.frame != nil {
+		bt.body = append(bt.body, b.frame.Tail()...)
+	}
 	if b.open[bt.key] == bt {
 		delete(b.open, bt.key)
 	}

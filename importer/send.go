@@ -34,14 +34,17 @@ func (s *sender) process(b *batch) {
 		s.fin.notSent(b.items)
 		return
 	}
-	s.send(b.items)
+	s.send(b.items, b.body)
 }
 
-// send makes one request for items and, when the server refuses a batch of
+// send makes one request for items, with body if the batcher joined it
+// (else the action builds it) and, when the server refuses a batch of
 // several rows as bad input, splits it in halves until each refused row is
 // alone.
-func (s *sender) send(items []*Item) {
-	body := s.action.Body(items)
+func (s *sender) send(items []*Item, body []byte) {
+	if body == nil {
+		body = s.action.Body(items)
+	}
 	var info client.CallInfo
 	err := s.action.Send(client.WithCallInfo(s.stop.sendCtx, &info), items, body)
 	s.requests.Add(int64(info.Attempts))
@@ -78,8 +81,8 @@ func (s *sender) send(items []*Item) {
 	case outSplit:
 		s.splits.Add(1)
 		half := len(items) / 2
-		s.send(items[:half])
-		s.send(items[half:])
+		s.send(items[:half], nil)
+		s.send(items[half:], nil)
 	case outRejected:
 		var apiErr *client.APIError
 		msg := err.Error()

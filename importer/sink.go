@@ -33,7 +33,9 @@ type apiSink struct {
 
 func newAPISink(s *sender, opts *Options) *apiSink {
 	a := &apiSink{sender: s, work: make(chan *batch, opts.Concurrency)}
-	a.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), func(b *batch) { a.work <- b })
+	frame, _ := s.action.(bodyFrame)
+	a.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, func(b *batch) { a.work <- b })
+	a.kept.joined = frame != nil
 	for range opts.Concurrency {
 		a.wg.Add(1)
 		go func() {
@@ -60,16 +62,20 @@ func (a *apiSink) add(it *Item, _ *outbox) {
 type keptItems struct {
 	items    slab.Slab[Item]
 	payloads slab.Slab[byte]
+	joined   bool // the batcher copies payloads into batch bodies (bodyFrame)
 }
 
 // keep returns the sink's own copy of it. Lead, if any, is already the
-// item's own (Prepare); Payload is not (Encode reuses its buffer).
+// item's own (Prepare); Payload is not (Encode reuses its buffer), and is
+// copied here unless the batcher joins it into its batch's body.
 func (k *keptItems) keep(it *Item) *Item {
 	if k.items.Block == 0 {
 		k.items.Block, k.payloads.Block = 256, 64<<10
 	}
 	own := k.items.New(*it)
-	own.Payload = k.payloads.Copy(it.Payload)
+	if !k.joined {
+		own.Payload = k.payloads.Copy(it.Payload)
+	}
 	return own
 }
 
@@ -93,7 +99,9 @@ type dryRunSink struct {
 func newDryRunSink(fin *finisher, action Action, payload *bufio.Writer, opts *Options) *dryRunSink {
 	d := &dryRunSink{fin: fin, action: action, payload: payload}
 	if payload != nil {
-		d.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), d.write)
+		frame, _ := action.(bodyFrame)
+		d.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, d.write)
+		d.kept.joined = frame != nil
 	}
 	return d
 }
@@ -111,7 +119,10 @@ func (d *dryRunSink) add(it *Item, ob *outbox) {
 
 // write writes one batch's request body; a write error surfaces at Flush.
 func (d *dryRunSink) write(b *batch) {
-	body := d.action.Body(b.items)
+	body := b.body
+	if body == nil {
+		body = d.action.Body(b.items)
+	}
 	if body == nil {
 		return
 	}

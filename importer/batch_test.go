@@ -1,0 +1,84 @@
+package importer
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBatcherJoinsTheBody: with a body frame the batcher joins each batch's
+// request body as rows come. The body must be exactly what Body builds from
+// the rows, each row's payload must be cut from it (not the caller's
+// buffer, which the next row overwrites), and a split half must build the
+// same body as a batch of those rows would have.
+func TestBatcherJoinsTheBody(t *testing.T) {
+	payload := func(i, size int) string {
+		return fmt.Sprintf(`{"externalId":"E%d","pad":"%s"}`, i, strings.Repeat("x", size))
+	}
+	tests := []struct {
+		name     string
+		maxRows  int
+		maxBytes int
+		accounts []string // account of row i, cycling
+		sizes    []int    // pad of row i, cycling
+		rows     int
+	}{
+		{name: "one account, full batches", maxRows: 4, maxBytes: 1 << 20, accounts: []string{"18"}, sizes: []int{10}, rows: 12},
+		{name: "accounts interleaved, last batches part full", maxRows: 5, maxBytes: 1 << 20, accounts: []string{"18", "19", `a"b`}, sizes: []int{3}, rows: 20},
+		{name: "rows outgrow the first guess (body moves)", maxRows: 6, maxBytes: 1 << 20, accounts: []string{"18"}, sizes: []int{1, 500, 2000}, rows: 13},
+		{name: "closed by bytes", maxRows: 100, maxBytes: 300, accounts: []string{"18", "20"}, sizes: []int{40, 90}, rows: 17},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var (
+				action  BulkLeads
+				batches []*batch
+			)
+			b := newBatcher(tt.maxRows, tt.maxBytes, 1000, action, func(bt *batch) { batches = append(batches, bt) })
+			want := map[int64]string{}
+			scratch := make([]byte, 0, 16)
+			for i := range tt.rows {
+				p := payload(i, tt.sizes[i%len(tt.sizes)])
+				want[int64(i)] = p
+				scratch = append(scratch[:0], p...) // as Encode leaves it
+				b.add(&Item{seq: int64(i), AccountID: tt.accounts[i%len(tt.accounts)], Payload: scratch})
+				clear(scratch) // the next row's encoding overwrites it
+			}
+			b.flush()
+
+			seen := 0
+			for _, bt := range batches {
+				require.NotEmpty(t, bt.items)
+				assert.Equal(t, string(action.Body(bt.items)), string(bt.body), "the joined body is Body's")
+				var parsed map[string]map[string][]json.RawMessage
+				require.NoError(t, json.Unmarshal(bt.body, &parsed), "%s", bt.body)
+				assert.Len(t, parsed["leadsByAccountId"][bt.key], len(bt.items))
+				for _, it := range bt.items {
+					assert.Equal(t, want[it.seq], string(it.Payload), "row %d's payload", it.seq)
+					seen++
+				}
+				if n := len(bt.items); n > 1 {
+					half := bt.items[:n/2]
+					var whole []string
+					for _, it := range half {
+						whole = append(whole, want[it.seq])
+					}
+					wantHalf := `{"leadsByAccountId":{` + string(mustJSON(t, bt.key)) + `:[` + strings.Join(whole, ",") + `]}}`
+					assert.Equal(t, wantHalf, string(action.Body(half)), "a split half")
+				}
+			}
+			assert.Equal(t, tt.rows, seen, "every row in exactly one batch")
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return b
+}
