@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -21,6 +22,8 @@ type Workbook struct {
 	a      *archive
 	st     *structure
 	shared *sharedTable // read on the first OpenSheet
+	cache  cachePolicy
+	caches []*sheetCache // of the sheets opened, removed on Close at the latest
 }
 
 // Open opens the workbook at path and reads its structure: sheets, styles, date
@@ -43,7 +46,8 @@ func Open(ctx context.Context, path string, o Options) (_ *Workbook, err error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Workbook{opts: o, a: a, st: st}, nil
+	return &Workbook{opts: o, a: a, st: st,
+		cache: cachePolicy{dir: o.TempDir, above: cacheAbove, ratio: cacheRatio}}, nil
 }
 
 // Sheets lists the sheets in workbook order.
@@ -96,37 +100,50 @@ func (w *Workbook) OpenSheet(ctx context.Context, name string) (_ *SheetReader, 
 	if !e.Worksheet || !w.a.has(e.part) {
 		return nil, &Error{Sheet: e.Name, Err: fmt.Errorf("%w: not a worksheet (a chart sheet, or its part is missing)", ErrNotXLSX)}
 	}
-	type mergeResult struct {
+	type scanResult struct {
 		ranges []mergeRange
+		cache  *sheetCache
 		err    error
 	}
-	merges := make(chan mergeResult, 1)
+	scanned := make(chan scanResult, 1)
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
-		r, err := findMerges(mctx, w.a, e.part)
-		merges <- mergeResult{r, err}
+		r, c, err := scanSheet(mctx, w.a, e.part, w.cache)
+		scanned <- scanResult{r, c, err}
 	}()
 	if w.shared == nil {
 		w.shared, err = readSharedStrings(ctx, w.a, w.st.sharedPart, w.opts)
 	}
 	if err != nil {
 		cancel()
-		<-merges
-		return nil, &Error{Sheet: e.Name, Err: err}
+		m := <-scanned
+		return nil, &Error{Sheet: e.Name, Err: errors.Join(err, m.cache.Close())}
 	}
-	m := <-merges
+	m := <-scanned
 	if m.err != nil {
 		return nil, &Error{Sheet: e.Name, Err: m.err}
 	}
-	return openSheetReader(ctx, w, e, m.ranges)
+	sr, err := openSheetReader(ctx, w, e, m.ranges, m.cache)
+	if err != nil {
+		return nil, err
+	}
+	if m.cache != nil {
+		w.caches = slices.DeleteFunc(w.caches, (*sheetCache).closed)
+		w.caches = append(w.caches, m.cache)
+	}
+	return sr, nil
 }
 
-// Close releases the file and removes any temporary file.
+// Close releases the file and removes any temporary file, a sheet's still open too.
 func (w *Workbook) Close() error {
 	var err error
 	if w.shared != nil {
 		err = w.shared.Close()
 	}
+	for _, c := range w.caches {
+		err = errors.Join(err, c.Close())
+	}
+	w.caches = nil
 	return errors.Join(err, w.a.Close())
 }
