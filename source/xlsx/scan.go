@@ -293,10 +293,15 @@ func (s *scanner) is(name string) bool {
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
+// cellAttrs are the attributes of a cell tag that matter: r, s and t (raw).
+type cellAttrs struct{ ref, style, typ []byte }
+
 // fastCellTag reads, at s.pos, a cell's open or self-closing tag written the common
-// way: "<c" and a space, no prefix, double-quoted attributes without '>' inside them,
-// all in the window. Anything else is left to next.
-func (s *scanner) fastCellTag() bool {
+// way: "<c" and a space, no prefix, attributes written name="value", all in the window.
+// It parses the attributes as it goes (one pass over the tag, where finding its end,
+// checking its quotes and splitting its attributes took four). Anything else is left
+// to next.
+func (s *scanner) fastCellTag(a *cellAttrs) bool {
 	if s.end-s.pos < 256 {
 		s.ensure(256)
 	}
@@ -304,24 +309,64 @@ func (s *scanner) fastCellTag() bool {
 	if len(b) < 4 || b[0] != '<' || b[1] != 'c' || b[2] != ' ' {
 		return false
 	}
-	j := bytes.IndexByte(b, '>')
-	if j < 0 {
-		return false
+	*a = cellAttrs{}
+	kind, end := tagOpen, 0
+	i := 3
+	for {
+		for i < len(b) && isXMLSpace(b[i]) {
+			i++
+		}
+		if i >= len(b) {
+			return false
+		}
+		if b[i] == '>' {
+			end = i
+			break
+		}
+		if b[i] == '/' {
+			if i+1 >= len(b) || b[i+1] != '>' {
+				return false
+			}
+			kind, end = tagSelfClose, i
+			i++
+			break
+		}
+		n := i
+		for i < len(b) && !attrNameEnd[b[i]] {
+			i++
+		}
+		if i+1 >= len(b) || i == n || b[i] != '=' || b[i+1] != '"' {
+			return false
+		}
+		j := bytes.IndexByte(b[i+2:], '"')
+		if j < 0 {
+			return false
+		}
+		if i == n+1 {
+			val := b[i+2 : i+2+j]
+			switch b[n] {
+			case 'r':
+				a.ref = val
+			case 's':
+				a.style = val
+			case 't':
+				a.typ = val
+			}
+		}
+		i += 3 + j
 	}
-	body := b[3:j]
-	if bytes.IndexByte(body, '\'') >= 0 || bytes.Count(body, quoteMark)%2 != 0 {
-		return false
-	}
-	s.kind, s.name = tagOpen, b[1:2]
-	if len(body) > 0 && body[len(body)-1] == '/' {
-		s.kind, body = tagSelfClose, body[:len(body)-1]
-	}
-	s.attrs = body
-	s.pos += j + 1
-	if s.kind == tagOpen {
+	s.kind, s.name, s.attrs = kind, b[1:2], b[3:end]
+	s.pos += i + 1
+	if kind == tagOpen {
 		return s.track() == nil
 	}
 	return true
 }
 
-var quoteMark = []byte{'"'}
+// attrNameEnd marks the bytes that end an attribute's name in fastCellTag.
+var attrNameEnd = func() (t [256]bool) {
+	for _, c := range "= \t\r\n/>\"'<" {
+		t[c] = true
+	}
+	return t
+}()

@@ -320,19 +320,35 @@ func (s *scanner) fastText(open, close []byte, limit int) ([]byte, bool) {
 	if !bytes.HasPrefix(b, open) {
 		return nil, false
 	}
-	i := bytes.IndexByte(b[len(open):], '<')
-	if i < 0 || i > limit {
-		return nil, false
+	b = b[len(open):]
+	// Most values are short (a number, a shared string's index): a byte loop finds
+	// their end sooner than three IndexByte calls (for '<', '&' and CR) do.
+	i := 0
+	for n := min(len(b), shortText); i < n && !textStop[b[i]]; i++ {
 	}
-	v := b[len(open) : len(open)+i]
-	if !bytes.HasPrefix(b[len(open)+i:], close) || bytes.IndexByte(v, '&') >= 0 || bytes.IndexByte(v, '\r') >= 0 {
+	if i == shortText {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 || bytes.IndexByte(b[i:i+j], '&') >= 0 || bytes.IndexByte(b[i:i+j], '\r') >= 0 {
+			return nil, false
+		}
+		i += j
+	}
+	if i >= len(b) || b[i] != '<' || i > limit || !bytes.HasPrefix(b[i:], close) {
 		return nil, false
 	}
 	s.pos += len(open) + i + len(close)
 	s.depth--
 	s.kind = tagClose
-	return v, true
+	return b[:i], true
 }
+
+const shortText = 32
+
+// textStop marks the bytes that end fastText's byte loop.
+var textStop = func() (t [256]bool) {
+	t['<'], t['&'], t['\r'] = true, true, true
+	return t
+}()
 
 var (
 	fastV         = []byte("<v>")

@@ -159,7 +159,8 @@ func (t *tokenizer) cells(b *batch, row *rawRow) error {
 	for {
 		// Nearly every cell tag is a plain <c ...>: read it directly, without the
 		// general tag machinery.
-		if !s.fastCellTag() {
+		var a cellAttrs
+		if !s.fastCellTag(&a) {
 			ok, err := s.child(d)
 			if err != nil || !ok {
 				return err
@@ -173,30 +174,14 @@ func (t *tokenizer) cells(b *batch, row *rawRow) error {
 				}
 				continue
 			}
+			a = readCellAttrs(s.attrs)
 		}
 		col++
-		c := rawCell{col: int32(col), style: -1}
-		var ref []byte
-		for a := s.attrs; len(a) > 0; {
-			name, val, rest, ok := nextAttr(a)
-			if !ok {
-				break
-			}
-			a = rest
-			if len(name) != 1 {
-				continue
-			}
-			switch name[0] {
-			case 'r':
-				ref = val
-			case 's':
-				if n, ok := parseUint(val); ok {
-					c.style = int32(n)
-				}
-			case 't':
-				c.typ = parseCellType(val)
-			}
+		c := rawCell{col: int32(col), style: -1, typ: parseCellType(a.typ)}
+		if n, ok := parseUint(a.style); ok {
+			c.style = int32(n)
 		}
+		ref := a.ref
 		if ref != nil {
 			cc, _, ok := splitCellRef(ref)
 			if !ok {
@@ -231,6 +216,30 @@ func (t *tokenizer) cells(b *batch, row *rawRow) error {
 			b.cells = append(b.cells, c)
 		}
 	}
+}
+
+// readCellAttrs picks r, s and t out of a cell tag's raw attributes.
+func readCellAttrs(attrs []byte) cellAttrs {
+	var a cellAttrs
+	for len(attrs) > 0 {
+		name, val, rest, ok := nextAttr(attrs)
+		if !ok {
+			break
+		}
+		attrs = rest
+		if len(name) != 1 {
+			continue
+		}
+		switch name[0] {
+		case 'r':
+			a.ref = val
+		case 's':
+			a.style = val
+		case 't':
+			a.typ = val
+		}
+	}
+	return a
 }
 
 // cell reads the content of a cell through </c>, appending its value's text to b.text.
