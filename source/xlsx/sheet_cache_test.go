@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -180,10 +181,17 @@ func TestSheetCacheIsRemoved(t *testing.T) {
 			errText: "no <sheetData>",
 		},
 		{
-			name:    "the temp dir does not exist",
-			book:    good,
-			dir:     "missing",
-			errText: "sheet cache: ",
+			name: "the temp dir does not exist: read without the cache",
+			book: good,
+			dir:  "missing",
+			use: func(t *testing.T, wb *Workbook) error {
+				sr, err := wb.OpenSheet(context.Background(), "S")
+				require.NoError(t, err)
+				rows, err := drain(t, sr)
+				assert.Len(t, rows, 5000)
+				assert.Empty(t, wb.caches)
+				return errors.Join(err, sr.Close())
+			},
 		},
 	}
 	for _, tc := range tests {
@@ -237,4 +245,24 @@ func TestSheetCachePolicy(t *testing.T) {
 			assert.Equal(t, tc.want, p.wants(tc.size, tc.packed))
 		})
 	}
+}
+
+type failingWriter struct{ writes int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return 0, errors.New("no space left on device")
+}
+
+// TestCacheTeeWriteFailure: a cache that cannot be written is given up, the read
+// through it goes on.
+func TestCacheTeeWriteFailure(t *testing.T) {
+	fw := &failingWriter{}
+	c := &sheetCache{w: bufio.NewWriterSize(fw, 16)}
+	want := strings.Repeat("<row/>", 100)
+	got, err := io.ReadAll(cacheTee{strings.NewReader(want), c})
+	require.NoError(t, err)
+	assert.Equal(t, want, string(got))
+	require.Error(t, c.werr)
+	assert.Equal(t, 1, fw.writes, "no write after the first failure")
 }
