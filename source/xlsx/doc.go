@@ -42,7 +42,8 @@
 // Options.TempDir, removed when the sheet or the workbook is closed or the opening
 // fails, and its rows are read from there: inflating the million-row benchmark sheet
 // again cost 2.1 s of CPU, the file (576 MB, as large as the XML) 0.3-1.7 s. A temp
-// dir that cannot take the file leaves the sheet to be inflated again. Horizontal
+// dir that cannot take the file, or that is held in RAM (tmpfs: the file would be
+// memory), leaves the sheet to be inflated again. Horizontal
 // merges are not filled: the value of a title merged across columns belongs to its
 // first column; copying it would put one field's value into its neighbours (a name
 // into the phone column). A row that is empty apart from a merged range stays out: it

@@ -27,11 +27,15 @@ const (
 	cacheRatio = 16
 )
 
-// cachePolicy says which sheets are cached, and where.
+// cachePolicy says which sheets are cached, and where. A temp dir in RAM
+// (tmpfs) takes no cache: the file, five times the workbook's size for the
+// benchmark sheet, would be memory the reader's bounds do not count, to save
+// CPU; there the sheet is inflated twice.
 type cachePolicy struct {
-	dir   string // Options.TempDir
-	above int64  // cacheAbove; tests change these two
-	ratio uint64 // cacheRatio
+	dir      string // Options.TempDir
+	above    int64  // cacheAbove; tests change these three
+	ratio    uint64 // cacheRatio
+	inMemory func(dir string) bool
 }
 
 func (p cachePolicy) wants(size, packed uint64) bool {
@@ -97,7 +101,7 @@ func scanSheet(ctx context.Context, a *archive, part string, p cachePolicy) (_ [
 	var c *sheetCache
 	// The cache only saves work: a temp dir that cannot take it (missing, read-only,
 	// full) leaves the sheet to be inflated again rather than unread.
-	if p.wants(a.sizes(part)) {
+	if p.wants(a.sizes(part)) && (p.inMemory == nil || !p.inMemory(p.dir)) {
 		if f, ferr := os.CreateTemp(p.dir, "xlsx-sheet-*"); ferr == nil { // 0600
 			c = &sheetCache{f: f, w: bufio.NewWriterSize(f, 1<<20)}
 		}

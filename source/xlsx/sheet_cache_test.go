@@ -266,3 +266,31 @@ func TestCacheTeeWriteFailure(t *testing.T) {
 	require.Error(t, c.werr)
 	assert.Equal(t, 1, fw.writes, "no write after the first failure")
 }
+
+// TestSheetCacheSkipsAnInMemoryTempDir: a temp dir on tmpfs takes no cache
+// (it would be RAM); the sheet is read the same, inflated twice.
+func TestSheetCacheSkipsAnInMemoryTempDir(t *testing.T) {
+	tests := []struct {
+		name      string
+		inMemory  bool
+		wantFiles int
+	}{
+		{name: "a temp dir on disk takes the cache", wantFiles: 1},
+		{name: "a temp dir in RAM does not", inMemory: true},
+	}
+	want, _, err := readThrough(t, "testdata/merged.xlsx", "", cacheNone)
+	require.NoError(t, err)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := cacheAll
+			var asked []string
+			p.inMemory = func(dir string) bool { asked = append(asked, dir); return tc.inMemory }
+			got, files, err := readThrough(t, "testdata/merged.xlsx", "", p)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantFiles, files)
+			assert.Equal(t, want, got)
+			require.Len(t, asked, 1, "the temp dir's filesystem is asked once")
+			assert.NotEmpty(t, asked[0])
+		})
+	}
+}

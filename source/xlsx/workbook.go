@@ -47,7 +47,7 @@ func Open(ctx context.Context, path string, o Options) (_ *Workbook, err error) 
 		return nil, err
 	}
 	return &Workbook{opts: o, a: a, st: st,
-		cache: cachePolicy{dir: o.TempDir, above: cacheAbove, ratio: cacheRatio}}, nil
+		cache: cachePolicy{dir: o.TempDir, above: cacheAbove, ratio: cacheRatio, inMemory: inMemoryFS}}, nil
 }
 
 // Sheets lists the sheets in workbook order.
