@@ -35,19 +35,13 @@
 //
 // A vertically merged range's value (its top-left cell's) is delivered in every row
 // the range spans, in the range's first column, so rows under a merged "Account" cell
-// are not read as having none. The ranges are listed after the rows in the sheet's
-// XML; a first pass inflates the sheet and searches it for them while the shared
-// strings are read. A sheet over 8 MiB of XML (and inflating at most 16 times, as XML
-// does, not as a zip bomb does) keeps what that pass inflated in a temporary file in
-// Options.TempDir, removed when the sheet or the workbook is closed or the opening
-// fails, and its rows are read from there: inflating the million-row benchmark sheet
-// again cost 2.1 s of CPU, the file (576 MB, as large as the XML) 0.3-1.7 s. A temp
-// dir that cannot take the file, or that is held in RAM (tmpfs: the file would be
-// memory), leaves the sheet to be inflated again. Horizontal
-// merges are not filled: the value of a title merged across columns belongs to its
-// first column; copying it would put one field's value into its neighbours (a name
-// into the phone column). A row that is empty apart from a merged range stays out: it
-// holds no record of its own.
+// are not read as having none. The ranges are listed after the rows in the sheet's XML;
+// a first pass inflates the sheet and searches it for them while the shared strings
+// are read (on the million-row benchmark it costs about 2 s of CPU, run beside the
+// shared strings). Horizontal merges are not filled: the value of a title merged
+// across columns belongs to its first column; copying it would put one field's value
+// into its neighbours (a name into the phone column). A row that is empty apart from a
+// merged range stays out: it holds no record of its own.
 //
 // # Limits
 //
@@ -65,18 +59,15 @@
 // Shared strings are held in chunks of 256 strings (one allocation each, 4 bytes of
 // overhead per string); past SharedStringsInMemory (32 MiB) they go to a temporary file
 // read back through small caches, so a workbook's size does not set the memory used.
-// A large sheet's XML kept by the merge pass (above) takes disk, not memory: at most
-// the part's declared size, itself at most 16 times the part's compressed size.
 //
 // # How it reads
 //
 // A purpose-built scanner, not encoding/xml (which allocates per token) nor excelize's
 // Rows() (about 10k rows/s, and no style ids for dates or 00000 formats). Parts inflate
 // with klauspost/compress's flate. A sheet is read in three stages on their own
-// goroutines: inflating (a sheet kept by the merge pass is read back instead, by the
-// second stage), tokenizing into batches of raw rows, and resolving them in Next; the
-// caller's goroutine does only the last. The million-row benchmark sheet (576 MB of
-// XML, 5M shared strings) takes about 11-12 s of CPU in all and 65-75 MB of peak RSS.
+// goroutines: inflating, tokenizing into batches of raw rows, and resolving them in Next;
+// the caller's goroutine does only the last. The million-row benchmark sheet (576 MB of
+// XML, 5M shared strings) takes about 13 s of CPU in all and 60-75 MB of peak RSS.
 //
 // # Where this differs from excelize
 //

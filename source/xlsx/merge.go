@@ -31,8 +31,13 @@ var (
 )
 
 // findMerges returns the sheet's vertical merged ranges, sorted by top row.
-func findMerges(ctx context.Context, r io.Reader, part string) ([]mergeRange, error) {
-	s := newScanner(r, part)
+func findMerges(ctx context.Context, a *archive, part string) ([]mergeRange, error) {
+	rc, err := a.open(part, false)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	s := newScanner(rc, part)
 	s.buf = make([]byte, 256<<10)
 	var ranges []mergeRange
 	from := 0 // where the search resumes, from s.pos

@@ -41,13 +41,9 @@ type SheetReader struct {
 
 type span struct{ start, end int32 }
 
-// openSheetReader reads the sheet from cache if the first pass kept its XML, else
-// from its part (closing the reader removes the cache).
-func openSheetReader(ctx context.Context, w *Workbook, e sheetEntry, merges []mergeRange, cache *sheetCache) (_ *SheetReader, err error) {
-	var rc io.ReadCloser
-	if cache != nil {
-		rc = cache.reader()
-	} else if rc, err = w.a.open(e.part, true); err != nil {
+func openSheetReader(ctx context.Context, w *Workbook, e sheetEntry, merges []mergeRange) (_ *SheetReader, err error) {
+	rc, err := w.a.open(e.part, true)
+	if err != nil {
 		return nil, &Error{Sheet: e.Name, Err: err}
 	}
 	r := &SheetReader{wb: w, name: e.Name, rc: rc, merges: mergeFill{ranges: merges}}

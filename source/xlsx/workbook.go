@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -22,8 +21,6 @@ type Workbook struct {
 	a      *archive
 	st     *structure
 	shared *sharedTable // read on the first OpenSheet
-	cache  cachePolicy
-	caches []*sheetCache // of the sheets opened, removed on Close at the latest
 }
 
 // Open opens the workbook at path and reads its structure: sheets, styles, date
@@ -46,8 +43,7 @@ func Open(ctx context.Context, path string, o Options) (_ *Workbook, err error) 
 	if err != nil {
 		return nil, err
 	}
-	return &Workbook{opts: o, a: a, st: st,
-		cache: cachePolicy{dir: o.TempDir, above: cacheAbove, ratio: cacheRatio, inMemory: inMemoryFS}}, nil
+	return &Workbook{opts: o, a: a, st: st}, nil
 }
 
 // Sheets lists the sheets in workbook order.
@@ -100,50 +96,37 @@ func (w *Workbook) OpenSheet(ctx context.Context, name string) (_ *SheetReader, 
 	if !e.Worksheet || !w.a.has(e.part) {
 		return nil, &Error{Sheet: e.Name, Err: fmt.Errorf("%w: not a worksheet (a chart sheet, or its part is missing)", ErrNotXLSX)}
 	}
-	type scanResult struct {
+	type mergeResult struct {
 		ranges []mergeRange
-		cache  *sheetCache
 		err    error
 	}
-	scanned := make(chan scanResult, 1)
+	merges := make(chan mergeResult, 1)
 	mctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
-		r, c, err := scanSheet(mctx, w.a, e.part, w.cache)
-		scanned <- scanResult{r, c, err}
+		r, err := findMerges(mctx, w.a, e.part)
+		merges <- mergeResult{r, err}
 	}()
 	if w.shared == nil {
 		w.shared, err = readSharedStrings(ctx, w.a, w.st.sharedPart, w.opts)
 	}
 	if err != nil {
 		cancel()
-		m := <-scanned
-		return nil, &Error{Sheet: e.Name, Err: errors.Join(err, m.cache.Close())}
+		<-merges
+		return nil, &Error{Sheet: e.Name, Err: err}
 	}
-	m := <-scanned
+	m := <-merges
 	if m.err != nil {
 		return nil, &Error{Sheet: e.Name, Err: m.err}
 	}
-	sr, err := openSheetReader(ctx, w, e, m.ranges, m.cache)
-	if err != nil {
-		return nil, err
-	}
-	if m.cache != nil {
-		w.caches = slices.DeleteFunc(w.caches, (*sheetCache).closed)
-		w.caches = append(w.caches, m.cache)
-	}
-	return sr, nil
+	return openSheetReader(ctx, w, e, m.ranges)
 }
 
-// Close releases the file and removes any temporary file, a sheet's still open too.
+// Close releases the file and removes any temporary file.
 func (w *Workbook) Close() error {
 	var err error
 	if w.shared != nil {
 		err = w.shared.Close()
 	}
-	for _, c := range w.caches {
-		err = errors.Join(err, c.Close())
-	}
-	w.caches = nil
 	return errors.Join(err, w.a.Close())
 }

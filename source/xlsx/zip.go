@@ -29,8 +29,7 @@ type Options struct {
 	// SharedStringsInMemory is how many bytes of shared strings are held in memory;
 	// past it they go to a temporary file. Negative: always in memory.
 	SharedStringsInMemory int64
-	// TempDir is where that file goes, and the copy of a large sheet's XML kept by the
-	// first pass over it; "" is os.TempDir().
+	// TempDir is where that file goes; "" is os.TempDir().
 	TempDir string
 }
 
@@ -94,14 +93,6 @@ func (a *archive) Close() error { return a.zr.Close() }
 func (a *archive) has(name string) bool {
 	_, ok := a.byName[partKey(name)]
 	return ok
-}
-
-// sizes returns a part's declared inflated and compressed sizes.
-func (a *archive) sizes(name string) (size, packed uint64) {
-	if f, ok := a.byName[partKey(name)]; ok {
-		return f.UncompressedSize64, f.CompressedSize64
-	}
-	return 0, 0
 }
 
 // open opens a part for streaming, guarded against inflating past the part limit
