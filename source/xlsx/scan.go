@@ -296,6 +296,18 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c ==
 // cellAttrs are the attributes of a cell tag that matter: r, s and t (raw).
 type cellAttrs struct{ ref, style, typ []byte }
 
+// set keeps val if name is one of a cell's attributes (r, s, t).
+func (a *cellAttrs) set(name byte, val []byte) {
+	switch name {
+	case 'r':
+		a.ref = val
+	case 's':
+		a.style = val
+	case 't':
+		a.typ = val
+	}
+}
+
 // fastCellTag reads, at s.pos, a cell's open or self-closing tag written the common
 // way: "<c" and a space, no prefix, attributes written name="value", all in the window.
 // It parses the attributes as it goes (one pass over the tag, where finding its end,
@@ -343,15 +355,7 @@ func (s *scanner) fastCellTag(a *cellAttrs) bool {
 			return false
 		}
 		if i == n+1 {
-			val := b[i+2 : i+2+j]
-			switch b[n] {
-			case 'r':
-				a.ref = val
-			case 's':
-				a.style = val
-			case 't':
-				a.typ = val
-			}
+			a.set(b[n], b[i+2:i+2+j])
 		}
 		i += 3 + j
 	}

@@ -227,16 +227,8 @@ func readCellAttrs(attrs []byte) cellAttrs {
 			break
 		}
 		attrs = rest
-		if len(name) != 1 {
-			continue
-		}
-		switch name[0] {
-		case 'r':
-			a.ref = val
-		case 's':
-			a.style = val
-		case 't':
-			a.typ = val
+		if len(name) == 1 {
+			a.set(name[0], val)
 		}
 	}
 	return a
