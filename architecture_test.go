@@ -22,7 +22,7 @@ var allowedImports = map[string][]string{
 	"internal/cli":             {"adaptive", "client", "importer", "mapping", "metrics", "notify", "reports", "runlock", "sandbox", "source", "state"},
 	"importer":                 {"source", "mapping", "client", "reports", "wire", "state", "keyset", "internal/fsync", "internal/slab"},
 	"source":                   {"source/xlsx", "source/objstore", "internal/slab"},
-	"source/xlsx":              nil,
+	"source/xlsx":              {"internal/slab"},
 	"source/xlsx/xlsxtest":     nil,
 	"source/objstore":          nil,
 	"mapping":                  {"wire"},

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"sync/atomic"
+
+	"github.com/xonvo/xonvo-import/internal/slab"
 )
 
 // Row is one row of a sheet that has at least one value or a Problem.
@@ -37,6 +39,10 @@ type SheetReader struct {
 	rowBuf   []byte
 	problems []error
 	rowFull  bool // the row's text passed its limit: later cells are dropped
+
+	// cells hands out the rows' Cells: one allocation per 4096 cells, where
+	// one a row was 0.25 s of the million-row sheet's read.
+	cells slab.Slab[string]
 }
 
 type span struct{ start, end int32 }
@@ -206,7 +212,7 @@ func (r *SheetReader) finishRow(num int) (Row, bool) {
 		return Row{}, false
 	}
 	text := string(r.rowBuf)
-	cells := make([]string, last)
+	cells := r.cells.Make(last)
 	for i, sp := range r.spans[:last] {
 		cells[i] = text[sp.start:sp.end]
 	}
