@@ -35,11 +35,16 @@ type batcher struct {
 	fifo  []*batch
 	emit  func(*batch)
 	frame bodyFrame // nil: batches have no joined body
+	// fill is about how many rows recent batches closed with (a moving
+	// average, at first maxRows): a new body is sized for it, so that rows
+	// spread over many accounts, whose batches the window closes nearly
+	// empty, do not each reserve a full batch's bytes.
+	fill int
 }
 
 func newBatcher(maxRows, maxBytes int, window int64, frame bodyFrame, emit func(*batch)) *batcher {
 	return &batcher{maxRows: maxRows, maxBytes: maxBytes, window: window,
-		open: make(map[string]*batch), emit: emit, frame: frame}
+		open: make(map[string]*batch), emit: emit, frame: frame, fill: maxRows}
 }
 
 // add puts it into its account's batch, closing batches as the limits say.
@@ -83,11 +88,12 @@ func (b *batcher) closeOlderThan(seq int64) {
 	}
 }
 
-// startBody begins a batch's body with its frame's head, sized for a full
-// batch of rows like it, so that joining rarely moves it.
+// startBody begins a batch's body with its frame's head, sized for as many
+// rows like it as recent batches held, so that joining rarely moves it.
 func (b *batcher) startBody(it *Item) []byte {
 	head, tail := b.frame.Head(it.AccountID), b.frame.Tail()
-	size := len(head) + len(tail) + min(b.maxRows*(len(it.Payload)+1)*9/8, b.maxBytes+b.maxBytes/8)
+	rows := min(b.fill+b.fill/8+1, b.maxRows)
+	size := len(head) + len(tail) + min(rows*(len(it.Payload)+1)*9/8, b.maxBytes+b.maxBytes/8)
 	return append(make([]byte, 0, size), head...)
 }
 
@@ -108,6 +114,7 @@ func (b *batcher) close(bt *batch) {
 	bt.closed = true
 	if b.frame != nil {
 		bt.body = append(bt.body, b.frame.Tail()...)
+		b.fill = max(1, b.fill+(len(bt.items)-b.fill)/4)
 	}
 	if b.open[bt.key] == bt {
 		delete(b.open, bt.key)

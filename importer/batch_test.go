@@ -82,3 +82,40 @@ func mustJSON(t *testing.T, v any) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// TestBatcherSizesBodiesByRecentBatches: batches that close nearly empty
+// (rows spread over many accounts, closed by the window) must not each
+// reserve a full batch's bytes; full batches are sized to hold their rows.
+func TestBatcherSizesBodiesByRecentBatches(t *testing.T) {
+	const payloadBytes = 200
+	tests := []struct {
+		name        string
+		accounts    int
+		window      int64
+		rows        int
+		maxCapAfter int // capacity of the last bodies, at most
+		minCapAfter int // and at least
+	}{
+		{name: "one account: full batches of 100", accounts: 1, window: 1000, rows: 2000,
+			minCapAfter: 100 * (payloadBytes + 1), maxCapAfter: 2 * 100 * (payloadBytes + 1)},
+		{name: "500 accounts, a row each before the window closes them", accounts: 500, window: 10, rows: 3000,
+			maxCapAfter: 16 * (payloadBytes + 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var batches []*batch
+			b := newBatcher(100, 1<<20, tt.window, BulkLeads{}, func(bt *batch) { batches = append(batches, bt) })
+			p := []byte(`"` + strings.Repeat("x", payloadBytes-2) + `"`)
+			for i := range tt.rows {
+				b.add(&Item{seq: int64(i), AccountID: fmt.Sprint(18 + i%tt.accounts), Payload: p})
+			}
+			b.flush()
+			require.Greater(t, len(batches), 10)
+			for _, bt := range batches[len(batches)-5:] {
+				assert.LessOrEqual(t, cap(bt.body), tt.maxCapAfter, "a body of %d rows", len(bt.items))
+				assert.GreaterOrEqual(t, cap(bt.body), tt.minCapAfter)
+				assert.Equal(t, string(BulkLeads{}.Body(bt.items)), string(bt.body))
+			}
+		})
+	}
+}
