@@ -32,7 +32,7 @@ var (
 
 // findMerges returns the sheet's vertical merged ranges, sorted by top row.
 func findMerges(ctx context.Context, a *archive, part string) ([]mergeRange, error) {
-	rc, err := a.open(part, false)
+	rc, err := a.openUnchecked(part)
 	if err != nil {
 		return nil, err
 	}

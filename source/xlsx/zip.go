@@ -67,9 +67,7 @@ func openArchive(path string, total int64) (*archive, error) {
 	}
 	// The compressed bytes are read in 256 KiB reads: flate's own 4 KiB buffer made
 	// one pread per 4 KiB, 47,000 system calls for the million-row benchmark.
-	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser {
-		return flate.NewReader(bufio.NewReaderSize(r, 256<<10))
-	})
+	zr.RegisterDecompressor(zip.Deflate, inflater)
 	a := &archive{zr: zr, byName: make(map[string]*zip.File, len(zr.File)), partLimit: min(total, maxPartBytes)}
 	var sum uint64
 	for _, f := range zr.File {
@@ -112,6 +110,32 @@ func (a *archive) open(name string, ahead bool) (io.ReadCloser, error) {
 		return lp, nil
 	}
 	return newReadAhead(lp), nil
+}
+
+// inflater inflates a Deflate part, reading its compressed bytes 256 KiB at a time.
+func inflater(r io.Reader) io.ReadCloser {
+	return flate.NewReader(bufio.NewReaderSize(r, 256<<10))
+}
+
+// openUnchecked opens a part like open, without ahead, and without the CRC-32
+// check of its content: for the merge pass, which reads the sheet only to find its
+// merged ranges before the row pass reads it again, checked. The CRC cost 0.1 s of
+// the million-row sheet's first pass, which the rows wait for. A method other than
+// Store and Deflate goes through open.
+func (a *archive) openUnchecked(name string) (io.ReadCloser, error) {
+	f, ok := a.byName[partKey(name)]
+	if !ok || (f.Method != zip.Store && f.Method != zip.Deflate) {
+		return a.open(name, false)
+	}
+	raw, err := f.OpenRaw()
+	if err != nil {
+		return nil, fmt.Errorf("%w: part %s: %w", ErrNotXLSX, name, err)
+	}
+	var rc io.ReadCloser = io.NopCloser(raw)
+	if f.Method == zip.Deflate {
+		rc = inflater(raw)
+	}
+	return &limitedPart{rc: rc, left: a.partLimit, name: name}, nil
 }
 
 // limitedPart fails a part that inflates past its limit.
