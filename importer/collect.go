@@ -32,8 +32,14 @@ type collector struct {
 	err     error // first write error
 }
 
+// collectorQueue is how many outboxes wait for the collector: 16 (4,096 rows)
+// smooth its pace as well as 64 did (a million-row import: 8.54-8.76 s with
+// 64, 8.67-8.81 s with 16), and the rows waiting hold their cells, which is
+// peak memory: 2-8 MB less on a million-row dry run.
+const collectorQueue = 16
+
 func startCollector(w reports.Writer, onWriteErr func(error)) *collector {
-	c := &collector{in: make(chan []done, 64), free: make(chan []done, 80), quit: make(chan struct{}), w: w, onWriteErr: onWriteErr,
+	c := &collector{in: make(chan []done, collectorQueue), free: make(chan []done, 2*collectorQueue), quit: make(chan struct{}), w: w, onWriteErr: onWriteErr,
 		counts: make(map[reports.Status]int64)}
 	go c.loop()
 	return c
