@@ -23,9 +23,7 @@ func writeExport(t *testing.T, lines []string) string {
 
 func TestNightlyOnRemovedStopAndGuard(t *testing.T) {
 	tg := newTarget(t, sandbox.Options{Accounts: []string{"18", "19", "20"}})
-	gen := filepath.Join(t.TempDir(), "gen.csv")
-	require.NoError(t, leadgen.WriteCSV(gen, 400, 5, 3))
-	lines := strings.Split(strings.TrimRight(mustRead(t, gen), "\n"), "\n")
+	lines := generatedExport(t, 400, 5)
 	dir := t.TempDir()
 	stateFile := filepath.Join(dir, "job.state")
 	report := filepath.Join(dir, "nightly.csv")
@@ -93,9 +91,7 @@ func TestNightlyOnRemovedActsOnExactlyTheRemoved(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.action, func(t *testing.T) {
 			tg := newTarget(t, sandbox.Options{Accounts: []string{"18", "19", "20"}})
-			gen := filepath.Join(t.TempDir(), "gen.csv")
-			require.NoError(t, leadgen.WriteCSV(gen, 200, 9, 3))
-			lines := strings.Split(strings.TrimRight(mustRead(t, gen), "\n"), "\n")
+			lines := generatedExport(t, 200, 9)
 			dir := t.TempDir()
 			report := filepath.Join(dir, "nightly.csv")
 			nightly := func(input string, extra ...string) result {
@@ -133,4 +129,13 @@ func TestNightlyOnRemovedActsOnExactlyTheRemoved(t *testing.T) {
 			assert.Empty(t, readCSVReport(t, report+".removed.csv"), "nothing is removed twice")
 		})
 	}
+}
+
+// generatedExport generates a nightly export of rows leads over 3 accounts and
+// returns its lines, the header first.
+func generatedExport(t *testing.T, rows int, seed uint64) []string {
+	t.Helper()
+	gen := filepath.Join(t.TempDir(), "gen.csv")
+	require.NoError(t, leadgen.WriteCSV(gen, rows, seed, 3))
+	return strings.Split(strings.TrimRight(mustRead(t, gen), "\n"), "\n")
 }
