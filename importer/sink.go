@@ -35,7 +35,7 @@ func newAPISink(s *sender, opts *Options) *apiSink {
 	a := &apiSink{sender: s, work: make(chan *batch, opts.Concurrency)}
 	frame, _ := s.action.(bodyFrame)
 	a.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, func(b *batch) { a.work <- b })
-	a.kept.joined = frame != nil
+	a.kept = newKeptItems(frame != nil)
 	for range opts.Concurrency {
 		a.wg.Add(1)
 		go func() {
@@ -65,13 +65,16 @@ type keptItems struct {
 	joined   bool // the batcher copies payloads into batch bodies (bodyFrame)
 }
 
+// newKeptItems cuts items 256 at a time and payloads 64 KB at a time; joined
+// says the batcher copies payloads into batch bodies itself.
+func newKeptItems(joined bool) keptItems {
+	return keptItems{items: slab.Slab[Item]{Block: 256}, payloads: slab.Slab[byte]{Block: 64 << 10}, joined: joined}
+}
+
 // keep returns the sink's own copy of it. Lead, if any, is already the
 // item's own (Prepare); Payload is not (Encode reuses its buffer), and is
 // copied here unless the batcher joins it into its batch's body.
 func (k *keptItems) keep(it *Item) *Item {
-	if k.items.Block == 0 {
-		k.items.Block, k.payloads.Block = 256, 64<<10
-	}
 	own := k.items.New(*it)
 	if !k.joined {
 		own.Payload = k.payloads.Copy(it.Payload)
@@ -101,7 +104,7 @@ func newDryRunSink(fin *finisher, action Action, payload *bufio.Writer, opts *Op
 	if payload != nil {
 		frame, _ := action.(bodyFrame)
 		d.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, d.write)
-		d.kept.joined = frame != nil
+		d.kept = newKeptItems(frame != nil)
 	}
 	return d
 }
