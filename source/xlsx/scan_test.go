@@ -41,8 +41,7 @@ func TestFastCellTagAgreesWithTheGeneralPath(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			text := tc.tag + `<v>1</v></c>`
 			s := scannerOn(text)
-			var a cellAttrs
-			got := s.fastCellTag(&a)
+			a, got := s.fastCellTag()
 			assert.Equal(t, tc.fast, got)
 			g := scannerOn(text)
 			require.NoError(t, g.next())
@@ -55,6 +54,8 @@ func TestFastCellTagAgreesWithTheGeneralPath(t *testing.T) {
 			assert.Equal(t, g.pos, s.pos, "consumed the tag")
 			assert.Equal(t, g.depth, s.depth)
 			assert.Equal(t, g.kind, s.kind)
+			assert.True(t, s.is("c"), "the tag's name")
+			assert.Empty(t, s.attrs, "the attributes are returned, not kept")
 			assert.Equal(t, readCellAttrs(g.attrs), a, "as the general path reads it")
 		})
 	}

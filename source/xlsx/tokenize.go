@@ -159,8 +159,8 @@ func (t *tokenizer) cells(b *batch, row *rawRow) error {
 	for {
 		// Nearly every cell tag is a plain <c ...>: read it directly, without the
 		// general tag machinery.
-		var a cellAttrs
-		if !s.fastCellTag(&a) {
+		a, fast := s.fastCellTag()
+		if !fast {
 			ok, err := s.child(d)
 			if err != nil || !ok {
 				return err
