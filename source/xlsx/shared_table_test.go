@@ -33,7 +33,8 @@ func TestSharedTable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tab := newSharedTable(tc.budget, t.TempDir())
 			if tc.cache > 0 {
-				tab.cache.limit = tc.cache
+				// The string cache as small: when full it starts again in its own memory.
+				tab.cache.limit, tab.strs.limit = tc.cache, tc.cache
 			}
 			t.Cleanup(func() { require.NoError(t, tab.Close()) })
 			want := make([]string, tc.n)
