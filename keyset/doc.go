@@ -25,7 +25,7 @@
 //     row), indexed by the fingerprint's top bits and grown by doubling up
 //     to half the budget (1M slots by default), filled to 3/4.
 //   - The table and the filter live outside the Go heap, in memory mapped
-//     from the OS (offheap.go; the heap elsewhere than on unix). In the heap
+//     from the OS (internal/offheap; the heap elsewhere than on unix). In the heap
 //     they counted towards the collector's goal, which then held half their
 //     size again in garbage, and a replaced table stayed resident until a
 //     collection and the scavenger gave it back. A growth now reads the old

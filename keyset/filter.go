@@ -1,6 +1,10 @@
 package keyset
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/xonvo/xonvo-import/internal/offheap"
+)
 
 // bloom is a blocked Bloom filter over the spilled keys: each key sets one
 // bit in each of the eight 64-bit words of one 64-byte block (a split-block
@@ -9,7 +13,7 @@ import "math/bits"
 // positive rate rises as keys are added (see doc.go for the figures).
 type bloom struct {
 	words  []uint64
-	mapped bool // words are outside the heap (offheap.go)
+	mapped bool // words are outside the heap (internal/offheap)
 	blocks uint64
 }
 
@@ -17,13 +21,13 @@ type bloom struct {
 // least one).
 func newBloom(size int64) bloom {
 	blocks := max(uint64(size)/64, 1)
-	words, mapped := allocOutside[uint64](int(blocks * 8))
+	words, mapped := offheap.Alloc[uint64](int(blocks * 8))
 	return bloom{words: words, mapped: mapped, blocks: blocks}
 }
 
 // free gives the filter's memory back and leaves it empty.
 func (b *bloom) free() {
-	freeOutside(b.words, b.mapped)
+	offheap.Free(b.words, b.mapped)
 	*b = bloom{}
 }
 

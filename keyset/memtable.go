@@ -1,6 +1,10 @@
 package keyset
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/xonvo/xonvo-import/internal/offheap"
+)
 
 // slot is one key in the in-memory table: its fingerprint and where it was
 // first seen, packed (see packAt). at == 0 marks an empty slot.
@@ -17,7 +21,7 @@ const slotBytes = 24
 // spilled and the sort has little left to do.
 type memtable struct {
 	slots  []slot
-	mapped bool // slots are outside the heap (offheap.go)
+	mapped bool // slots are outside the heap (internal/offheap)
 	shift  uint // 64 - log2(len(slots))
 	n      int
 	max    int // largest len(slots) the budget allows
@@ -34,7 +38,7 @@ func newMemtable(initial, max int) memtable {
 }
 
 func (m *memtable) alloc(size int) {
-	m.slots, m.mapped = allocOutside[slot](size)
+	m.slots, m.mapped = offheap.Alloc[slot](size)
 	m.shift = uint(64 - log2(size))
 	m.n = 0
 }
@@ -42,7 +46,7 @@ func (m *memtable) alloc(size int) {
 // free gives the table's memory back; the table is empty and unusable
 // until the next alloc.
 func (m *memtable) free() {
-	freeOutside(m.slots, m.mapped)
+	offheap.Free(m.slots, m.mapped)
 	m.slots, m.mapped, m.n = nil, false, 0
 }
 
@@ -75,10 +79,10 @@ func (m *memtable) grow() {
 			}
 		}
 		if oldMapped {
-			releaseOutside(part, true)
+			offheap.Release(part, true)
 		}
 	}
-	freeOutside(old, oldMapped)
+	offheap.Free(old, oldMapped)
 }
 
 // probe returns the slot holding f and true, or the empty slot where f
@@ -152,7 +156,7 @@ func slotLess(a, b slot) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.l
 // reset empties the table, keeping its size; its memory is given back
 // until keys fill it again.
 func (m *memtable) reset() {
-	releaseOutside(m.slots, m.mapped)
+	offheap.Release(m.slots, m.mapped)
 	m.n = 0
 }
 

@@ -242,7 +242,7 @@ func (s *Set) Stats() Stats {
 }
 
 // outsideBytes is the memory of the table and filter that lives outside
-// the Go heap (offheap.go), for the benchmarks' figures.
+// the Go heap (internal/offheap), for the benchmarks' figures.
 func (s *Set) outsideBytes() int64 {
 	var n int64
 	if s.mem.mapped {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"sort"
+
+	"github.com/xonvo/xonvo-import/internal/offheap"
 )
 
 // The shared-strings table in chunks of up to 256 strings or 64 KiB of text, each
@@ -233,8 +235,9 @@ func (t *sharedTable) load(c int) ([]byte, error) {
 	return b, nil
 }
 
-// Close removes the temporary file, if any.
+// Close removes the temporary file, if any, and frees the string cache.
 func (t *sharedTable) Close() error {
+	t.strs.free()
 	if t.file == nil {
 		return nil
 	}
@@ -315,11 +318,17 @@ func (c *chunkCache) put(i int, b []byte) {
 // stringCache keeps single spilled strings that were looked up out of order, up to
 // limit bytes of text, in a direct-mapped table (a string displaces another with the
 // same slot); when its text is full it starts over.
+//
+// Its 20 MB live outside the Go heap (internal/offheap): in it, under a dry run's
+// memory limit, they left the collector so little room that the million-row sheet's
+// run collected 77 times (1.26 s of CPU; 33 times, 0.33 s, outside). free gives the
+// memory back.
 type stringCache struct {
-	limit int
-	arena []byte
-	tags  []int32  // slot -> string index + 1; 0: empty
-	locs  []uint64 // slot -> offset<<32 | length in arena
+	limit  int
+	arena  []byte
+	tags   []int32  // slot -> string index + 1; 0: empty
+	locs   []uint64 // slot -> offset<<32 | length in arena
+	mapped [3]bool  // arena, tags and locs are outside the heap
 }
 
 // stringSlots is the table's size: with 2^18 slots the million-row benchmark
@@ -346,8 +355,10 @@ func (c *stringCache) put(i int, text []byte) {
 	}
 	switch {
 	case c.tags == nil:
-		c.arena = make([]byte, 0, c.limit)
-		c.tags, c.locs = make([]int32, stringSlots), make([]uint64, stringSlots)
+		c.arena, c.mapped[0] = offheap.Alloc[byte](c.limit)
+		c.arena = c.arena[:0]
+		c.tags, c.mapped[1] = offheap.Alloc[int32](stringSlots)
+		c.locs, c.mapped[2] = offheap.Alloc[uint64](stringSlots)
 	case len(c.arena)+len(text) > c.limit:
 		// Full: start again in the same memory (get's text is only valid until the
 		// next call). A fresh 20 MB each time made the collector run for it.
@@ -357,4 +368,12 @@ func (c *stringCache) put(i int, text []byte) {
 	k := i & (stringSlots - 1)
 	c.tags[k], c.locs[k] = int32(i+1), uint64(len(c.arena))<<32|uint64(len(text))
 	c.arena = append(c.arena, text...)
+}
+
+// free gives the cache's memory back; it is empty afterwards.
+func (c *stringCache) free() {
+	offheap.Free(c.arena, c.mapped[0])
+	offheap.Free(c.tags, c.mapped[1])
+	offheap.Free(c.locs, c.mapped[2])
+	c.arena, c.tags, c.locs, c.mapped = nil, nil, nil, [3]bool{}
 }

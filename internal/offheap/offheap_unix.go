@@ -1,6 +1,6 @@
 //go:build unix
 
-package keyset
+package offheap
 
 import (
 	"runtime"

@@ -1,10 +1,10 @@
 //go:build !unix
 
-package keyset
+package offheap
 
 import "unsafe"
 
-// mapAnon has no portable form here: the table and filter stay in the heap.
+// mapAnon has no portable form here: Alloc falls back to the heap.
 func mapAnon(uintptr) unsafe.Pointer { return nil }
 
 func unmapAnon(unsafe.Pointer, uintptr) {}
