@@ -41,7 +41,7 @@ func (BulkLeads) Prepare(res *mapping.Result, it *Item) string { return prepareL
 // its bytes, which gives the garbage collector far fewer pointers to chase
 // while thousands of rows wait in open batches.
 func (BulkLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
-	scratch = wire.AppendLeadJSON(scratch[:0], it.Lead)
+	scratch = encodeLead(scratch, it)
 	it.Payload = scratch // the sink copies what it keeps
 	it.Lead = nil        // lent by the mapping stage: its chunk is reused
 	return scratch, nil
@@ -104,13 +104,13 @@ func (SingleLeads) ExtraColumns() []string { return nil }
 
 // Prepare implements Action: POST /lead names no account.
 func (SingleLeads) Prepare(res *mapping.Result, it *Item) string {
-	it.Lead = ownLead(res)
+	it.Lead, it.mapped = ownLead(res), res
 	return ""
 }
 
 // Encode implements Action.
 func (SingleLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
-	scratch = wire.AppendLeadJSON(scratch[:0], it.Lead)
+	scratch = encodeLead(scratch, it)
 	it.Payload = scratch // the sink copies what it keeps
 	return scratch, nil
 }
@@ -129,8 +129,21 @@ func prepareLead(res *mapping.Result, it *Item) string {
 	if it.AccountID == "" {
 		return "account id is empty"
 	}
-	it.Lead = &res.Lead
+	it.Lead, it.mapped = &res.Lead, res
 	return ""
+}
+
+// encodeLead encodes it.Lead into scratch, its attributes as the mapping
+// holds them in order, and ends the loan of it.mapped.
+func encodeLead(scratch []byte, it *Item) []byte {
+	m := it.mapped
+	it.mapped = nil // the mapping stage refills it for a later row
+	if m != nil {
+		if keys, values, ok := m.Attributes(); ok {
+			return wire.AppendLeadJSONAttrs(scratch[:0], it.Lead, keys, values)
+		}
+	}
+	return wire.AppendLeadJSON(scratch[:0], it.Lead)
 }
 
 // ownLead is a copy of the mapped lead for an item that keeps it past the

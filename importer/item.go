@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"github.com/xonvo/xonvo-import/mapping"
 	"github.com/xonvo/xonvo-import/state"
 	"github.com/xonvo/xonvo-import/wire"
 )
@@ -22,6 +23,9 @@ type Item struct {
 	// only the bytes, so a queued row costs 248 bytes less (an Item is
 	// copied to the heap for every row an import sends).
 	Lead *wire.Lead
+	// mapped is the row's mapping, lent by the mapping stage to Encode only:
+	// the encoder reads the lead's attributes from it (Result.Attributes).
+	mapped *mapping.Result
 	// Payload is the lead's JSON, encoded once when the row is read: batching
 	// measures it, and a split batch is rebuilt from it without re-encoding.
 	Payload []byte

@@ -84,6 +84,7 @@ type Mapper struct {
 	drop       [wire.NumFields]bool // an invalid value is left out, not an error
 	account    boundValue
 	attrs      []boundAttr
+	attrKeys   []string // attrs' keys, sorted (as attrs is): Result.Attributes
 	location   level
 	consent    level
 	constWarns []string
@@ -175,6 +176,7 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 	if opts.Kind == KindLead {
 		for _, a := range p.attrs {
 			m.attrs = append(m.attrs, boundAttr{key: a.key, col: b.find(a.column, "attributes."+a.key), header: a.column})
+			m.attrKeys = append(m.attrKeys, a.key)
 		}
 		m.location = ruleLevel(p.location, opts.SingleLead)
 		m.consent = ruleLevel(p.consent, opts.SingleLead)

@@ -25,6 +25,11 @@ type Result struct {
 	// deletes each of them instead of clearing the map first.
 	attrs   map[string]string
 	attrsOf *Mapper
+	// attrVals holds Lead.Attributes again, as values in the order of
+	// attrsOf's keys ("" for a key the row left out): an encoder reads them
+	// where they lie, beside the lead, instead of looking each key up in
+	// the map, whose lookups cost as much as the encoding they fed.
+	attrVals []string
 }
 
 // Valid reports whether the row has no errors.
@@ -53,6 +58,19 @@ func (r *Result) Message() string {
 	return sb.String()
 }
 
+// Attributes returns Lead.Attributes as the mapping's attribute keys, sorted
+// and without repeats, and values beside them: values[i] is keys[i]'s, or ""
+// where the row left it out (Attributes never holds an empty value). They
+// are for wire.AppendLeadJSONAttrs, and valid until the next MapInto into
+// r; the caller must not change them. ok is false for a Result that Map
+// returned, or one never mapped: read Lead.Attributes then.
+func (r *Result) Attributes() (keys, values []string, ok bool) {
+	if r.attrsOf == nil {
+		return nil, nil, false
+	}
+	return r.attrsOf.attrKeys, r.attrVals, true
+}
+
 func (r *Result) addError(s string) { r.Errors = append(r.Errors, s) }
 func (r *Result) addWarn(s string)  { r.Warnings = append(r.Warnings, s) }
 
@@ -77,7 +95,7 @@ const (
 func (m *Mapper) Map(cells []string) Result {
 	var r Result
 	m.MapInto(cells, &r)
-	r.attrs, r.attrsOf = nil, nil
+	r.attrs, r.attrsOf, r.attrVals = nil, nil, nil
 	return r
 }
 
@@ -92,7 +110,7 @@ func (m *Mapper) MapInto(cells []string, r *Result) {
 	if attrsOf != m {
 		clear(attrs)
 	}
-	*r = Result{Errors: r.Errors[:0], Warnings: r.Warnings[:0], attrs: attrs, attrsOf: m}
+	*r = Result{Errors: r.Errors[:0], Warnings: r.Warnings[:0], attrs: attrs, attrsOf: m, attrVals: r.attrVals[:0]}
 	if m.account.used {
 		r.AccountID = m.mapAccount(cells, r)
 	}
@@ -145,6 +163,7 @@ func (m *Mapper) MapInto(cells []string, r *Result) {
 			r.addWarn(sheetErrorWarning(a.header, v))
 			v = ""
 		}
+		r.attrVals = append(r.attrVals, v)
 		switch {
 		case v != "" && r.attrs == nil:
 			r.attrs = map[string]string{a.key: v}

@@ -196,6 +196,7 @@ func TestMapIntoMatchesMap(t *testing.T) {
 		{"bad phone and date", row(map[int]string{3: "abc", 8: "2021-13-45"})},
 		{"no attributes", row(map[int]string{14: "", 15: ""})},
 		{"other attributes", row(map[int]string{14: "www.shop.com/9", 15: ""})},
+		{"attribute holds a sheet error", row(map[int]string{14: "#REF!"})},
 		{"warnings only", row(map[int]string{5: "Ontario", 7: "2134"})},
 		{"short row", []string{"18", "Ann"}},
 		{"clean again", row(nil)},
@@ -212,6 +213,7 @@ func TestMapIntoMatchesMap(t *testing.T) {
 			assert.Equal(t, want.Valid(), into.Valid())
 			assert.Equal(t, len(want.Errors), len(into.Errors))
 			assert.Equal(t, len(want.Warnings), len(into.Warnings))
+			assert.Equal(t, want.Lead.Attributes, attributesOf(t, &into))
 			kept = append(kept, maps.Clone(into.Lead.Attributes))
 		})
 	}
@@ -228,7 +230,36 @@ func TestMapIntoMatchesMap(t *testing.T) {
 		m.MapInto(row(nil), &into)
 		other.MapInto(row(nil), &into)
 		assert.Equal(t, map[string]string{"PROMO": "TR44"}, into.Lead.Attributes)
+		assert.Equal(t, into.Lead.Attributes, attributesOf(t, &into))
 		m.MapInto(row(map[int]string{15: ""}), &into)
 		assert.Equal(t, map[string]string{"ABANDONED_CART_URL": "www.shop.com/123"}, into.Lead.Attributes)
+		assert.Equal(t, into.Lead.Attributes, attributesOf(t, &into))
 	})
+	t.Run("a Result from Map has no ordered attributes", func(t *testing.T) {
+		r := m.Map(row(nil))
+		_, _, ok := r.Attributes()
+		assert.False(t, ok)
+	})
+}
+
+// attributesOf is r.Attributes as a map (nil when empty, as Lead.Attributes
+// is), after checking that its keys are strictly sorted.
+func attributesOf(t *testing.T, r *Result) map[string]string {
+	t.Helper()
+	keys, values, ok := r.Attributes()
+	require.True(t, ok)
+	require.Len(t, values, len(keys))
+	var out map[string]string
+	for i, k := range keys {
+		if i > 0 {
+			require.Less(t, keys[i-1], k, "keys sorted, without repeats")
+		}
+		if values[i] != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = values[i]
+		}
+	}
+	return out
 }

@@ -86,6 +86,46 @@ func TestAppendLeadJSONMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
+// TestAppendLeadJSONAttrsMatchesEncodingJSON holds the attributes given as
+// keys and values to encoding/json's encoding of the same map, and keys
+// that are not strictly sorted to its fallback.
+func TestAppendLeadJSONAttrsMatchesEncodingJSON(t *testing.T) {
+	required := Lead{FirstName: "John", LastName: "Smith", Phone: "+13331118888", Timestamp: "06-23-2021 22:55:23"}
+	tests := []struct {
+		name         string
+		lead         Lead
+		keys, values []string
+	}{
+		{name: "no keys", lead: required},
+		{name: "every value", lead: required, keys: []string{"A", "B"}, values: []string{"1", "2"}},
+		{name: "some values", lead: required, keys: []string{"A", "B", "C", "D"}, values: []string{"", "2", "", "4"}},
+		{name: "no values", lead: required, keys: []string{"A", "B"}, values: []string{"", ""}},
+		{name: "unsorted keys", lead: required, keys: []string{"B", "A"}, values: []string{"2", "1"}},
+		{name: "repeated keys", lead: required, keys: []string{"A", "A"}, values: []string{"1", ""}},
+		{name: "escaped keys and values", lead: required, keys: []string{"<&>", "é"}, values: []string{"\"x\"", "\n"}},
+		{name: "attributes only", keys: []string{"A"}, values: []string{"1"}},
+		{name: "nothing", keys: []string{"A"}, values: []string{""}},
+		{name: "the lead's own map is not read", lead: Lead{FirstName: "a", Attributes: map[string]string{"X": "y"}},
+			keys: []string{"A"}, values: []string{"1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.lead
+			want.Attributes = map[string]string{}
+			for i, k := range tc.keys {
+				if tc.values[i] != "" {
+					want.Attributes[k] = tc.values[i]
+				}
+			}
+			wantJSON, err := json.Marshal(&want)
+			require.NoError(t, err)
+			assert.Equal(t, string(wantJSON), string(AppendLeadJSONAttrs(nil, &tc.lead, tc.keys, tc.values)))
+			got := AppendLeadJSONAttrs([]byte(`{"x":`), &tc.lead, tc.keys, tc.values)
+			assert.Equal(t, string(wantJSON), string(got[len(`{"x":`):]), "after other bytes")
+		})
+	}
+}
+
 func TestAgentOf(t *testing.T) {
 	l := distinctLead(t)
 	a := AgentOf(&l)
@@ -102,6 +142,14 @@ func BenchmarkEncodeLead(b *testing.B) {
 		buf := make([]byte, 0, 512)
 		for range b.N {
 			buf = AppendLeadJSON(buf[:0], &l)
+		}
+	})
+	b.Run("AppendLeadJSONAttrs", func(b *testing.B) {
+		b.ReportAllocs()
+		buf := make([]byte, 0, 512)
+		keys, values := []string{"ABANDONED_CART_URL", "DISCOUNT_CODE"}, []string{"www.shop.com/1", "TR44"}
+		for range b.N {
+			buf = AppendLeadJSONAttrs(buf[:0], &l, keys, values)
 		}
 	})
 	b.Run("encoding/json", func(b *testing.B) {
@@ -125,6 +173,21 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		for c := range 256 {
 			check(t, string([]byte{byte(c)}))
 			check(t, "ab"+string([]byte{byte(c)})+"cd")
+		}
+	})
+	// Plain text is tested eight bytes at a time: each byte at each place
+	// of a word, and of the tail after it, among neighbours at the edges of
+	// the plain range.
+	t.Run("every byte at every place", func(t *testing.T) {
+		for _, fill := range []byte{'a', ' ', '~', 0x7f, '!', '='} {
+			for c := range 256 {
+				for at := range 19 {
+					s := []byte(strings.Repeat(string(fill), 19))
+					s[at] = byte(c)
+					check(t, string(s[:at+1]))
+					check(t, string(s))
+				}
+			}
 		}
 	})
 	t.Run("random text", func(t *testing.T) {
