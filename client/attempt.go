@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"sync/atomic"
 	"time"
 )
@@ -17,6 +18,9 @@ type attemptResult struct {
 	body   []byte // the 2xx body
 	rtt    time.Duration
 	err    error
+	// bodyReleased: the transport is known to be done reading the request
+	// body (bodyWrites).
+	bodyReleased bool
 }
 
 // attempt makes one HTTP exchange, bounded by the per-attempt timeout, and
@@ -24,7 +28,13 @@ type attemptResult struct {
 // have sent; otherwise it is an *APIError (non-2xx), a *NotAPIError (an
 // answer the API does not give), a no-response error (transport failure) or
 // a body error (a 2xx whose body broke off or stalled).
-func (c *Client) attempt(ctx context.Context, r *request) attemptResult {
+func (c *Client) attempt(ctx context.Context, r *request) (res attemptResult) {
+	var writes bodyWrites
+	if r.body != nil {
+		ctx = httptrace.WithClientTrace(ctx, writes.trace())
+		// Deferred first, so it runs last: after the response is read.
+		defer func() { res.bodyReleased = writes.done() }()
+	}
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -45,7 +55,7 @@ func (c *Client) attempt(ctx context.Context, r *request) attemptResult {
 	defer resp.Body.Close()
 	body := newIdleReader(resp.Body, c.bodyIdle, cancel, realAfterFunc)
 	defer body.stop()
-	res := attemptResult{status: resp.StatusCode}
+	res = attemptResult{status: resp.StatusCode}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		data, truncated := readErrorBody(body)
@@ -96,6 +106,31 @@ func (c *Client) newHTTPRequest(ctx context.Context, r *request) (*http.Request,
 		req.SetBasicAuth(c.username, c.password)
 	}
 	return req, nil
+}
+
+// bodyWrites tells when the transport is done with an attempt's request
+// body. http.Transport may still be writing it after the response came (a
+// server that answers before reading it all), so a caller that reuses the
+// body's bytes must know that every write of it has ended: each write
+// follows a GotConn and ends with a WroteRequest (net/http calls it when
+// Request.write returns, after its last read of the body).
+type bodyWrites struct {
+	conns, wrote atomic.Int32
+}
+
+func (w *bodyWrites) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GotConn:      func(httptrace.GotConnInfo) { w.conns.Add(1) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { w.wrote.Add(1) },
+	}
+}
+
+// done reports whether every connection the attempt got has finished
+// writing the body. No connection at all (a transport that reports
+// nothing, or none reached) is not done: nothing is known.
+func (w *bodyWrites) done() bool {
+	n := w.conns.Load()
+	return n > 0 && w.wrote.Load() == n
 }
 
 // readErrorBody reads at most maxErrorBody bytes of an error answer and

@@ -108,6 +108,7 @@ func outcomeOf(ctx context.Context, res attemptResult) adaptive.Outcome {
 // record adds one attempt's outcome to the accounting.
 func (info *CallInfo) record(res attemptResult) {
 	info.Statuses = append(info.Statuses, res.status)
+	info.BodyReleased = res.bodyReleased && (len(info.Statuses) == 1 || info.BodyReleased)
 	info.LastRTT = res.rtt
 	if res.status != 0 {
 		info.StatusCode = res.status

@@ -25,6 +25,12 @@ type CallInfo struct {
 	LastRTT time.Duration
 	// Throttled is true when any attempt was answered 429.
 	Throttled bool
+	// BodyReleased is true when the transport is known to have finished
+	// reading the request body of every attempt, once the call returned:
+	// the caller may then write over the body's bytes. It is false when
+	// that is not known (a write still going, a transport that reports no
+	// writes through net/http/httptrace, no attempt made).
+	BodyReleased bool
 }
 
 type callInfoKey struct{}

@@ -153,6 +153,7 @@ func rttChecked(t *testing.T, info CallInfo) CallInfo {
 		assert.Zero(t, info.LastRTT, "LastRTT")
 	}
 	info.LastRTT = 0
+	info.BodyReleased = false // TestCallInfoBodyReleased
 	return info
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -75,4 +76,66 @@ func TestBulkRequestLeavesInOneWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCallInfoBodyReleased: BodyReleased says the transport has finished
+// reading the request body of every attempt, so a caller may write over
+// it; when that is not known it must be false.
+func TestCallInfoBodyReleased(t *testing.T) {
+	tests := []struct {
+		name    string
+		replies []reply
+		opts    []Option
+		call    func(ctx context.Context, c *Client) error
+		want    bool
+	}{
+		{
+			name:    "a bulk body read and answered",
+			replies: []reply{{status: 200, body: `{"count":1}`}},
+			call:    func(ctx context.Context, c *Client) error { return c.PostLeadsBulkJSON(ctx, []byte(`{}`)) },
+			want:    true,
+		},
+		{
+			name:    "every attempt's body read",
+			replies: []reply{{status: 500}, {status: 200, body: `{"count":1}`}},
+			opts:    []Option{WithRetry(RetryPolicy{MaxRetries: 1, Sleep: func(context.Context, time.Duration) error { return nil }})},
+			call:    func(ctx context.Context, c *Client) error { return c.PostLeadsBulkJSON(ctx, []byte(`{}`)) },
+			want:    true,
+		},
+		{
+			name:    "no body",
+			replies: []reply{{}},
+			call:    func(ctx context.Context, c *Client) error { return c.PauseAccount(ctx, "18") },
+			want:    false,
+		},
+		{
+			name:    "a transport that reports no writes",
+			replies: nil,
+			opts:    []Option{WithHTTPClient(&http.Client{Transport: silentTransport{}})},
+			call:    func(ctx context.Context, c *Client) error { return c.PostLeadsBulkJSON(ctx, []byte(`{}`)) },
+			want:    false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			api := newFakeAPI(t, tt.replies...)
+			c := api.newClient(t, tt.opts...)
+			var info CallInfo
+			require.NoError(t, tt.call(WithCallInfo(t.Context(), &info), c))
+			assert.Equal(t, tt.want, info.BodyReleased)
+		})
+	}
+}
+
+// silentTransport answers every request 200 itself, reading the body but
+// calling none of net/http/httptrace's hooks.
+type silentTransport struct{}
+
+func (silentTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = r.Body.Close()
+	}
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"count":1}`)), Request: r}, nil
 }

@@ -26,11 +26,13 @@ func TestBatcherJoinsTheBody(t *testing.T) {
 		accounts []string // account of row i, cycling
 		sizes    []int    // pad of row i, cycling
 		rows     int
+		pooled   bool // bodies come from a pool of used ones, full of old bytes
 	}{
 		{name: "one account, full batches", maxRows: 4, maxBytes: 1 << 20, accounts: []string{"18"}, sizes: []int{10}, rows: 12},
 		{name: "accounts interleaved, last batches part full", maxRows: 5, maxBytes: 1 << 20, accounts: []string{"18", "19", `a"b`}, sizes: []int{3}, rows: 20},
 		{name: "rows outgrow the first guess (body moves)", maxRows: 6, maxBytes: 1 << 20, accounts: []string{"18"}, sizes: []int{1, 500, 2000}, rows: 13},
 		{name: "closed by bytes", maxRows: 100, maxBytes: 300, accounts: []string{"18", "20"}, sizes: []int{40, 90}, rows: 17},
+		{name: "used bodies from a pool", maxRows: 4, maxBytes: 1 << 20, accounts: []string{"18", "19"}, sizes: []int{10, 700}, rows: 15, pooled: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,7 +40,14 @@ func TestBatcherJoinsTheBody(t *testing.T) {
 				action  BulkLeads
 				batches []*batch
 			)
-			b := newBatcher(tt.maxRows, tt.maxBytes, 1000, action, func(bt *batch) { batches = append(batches, bt) })
+			var pool *bodyPool
+			if tt.pooled {
+				pool = newBodyPool(8)
+				for i := range 8 {
+					pool.put([]byte(strings.Repeat("Z", 200*i))) // a used body, some too small
+				}
+			}
+			b := newBatcher(tt.maxRows, tt.maxBytes, 1000, action, pool, func(bt *batch) { batches = append(batches, bt) })
 			want := map[int64]string{}
 			scratch := make([]byte, 0, 16)
 			for i := range tt.rows {
@@ -104,7 +113,7 @@ func TestBatcherSizesBodiesByRecentBatches(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var batches []*batch
-			b := newBatcher(100, 1<<20, tt.window, BulkLeads{}, func(bt *batch) { batches = append(batches, bt) })
+			b := newBatcher(100, 1<<20, tt.window, BulkLeads{}, nil, func(bt *batch) { batches = append(batches, bt) })
 			p := []byte(`"` + strings.Repeat("x", payloadBytes-2) + `"`)
 			for i := range tt.rows {
 				b.add(&Item{seq: int64(i), AccountID: fmt.Sprint(18 + i%tt.accounts), Payload: p})
@@ -118,4 +127,45 @@ func TestBatcherSizesBodiesByRecentBatches(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestBodyPool: the pool hands out an empty body with room for the size
+// asked, a used one when it fits, and never waits: empty, it makes one (at
+// least as large as any made before); full, it lets a body go.
+func TestBodyPool(t *testing.T) {
+	tests := []struct {
+		name      string
+		pool      *bodyPool
+		put       [][]byte
+		size      int
+		wantReuse bool // the first body put comes back
+		wantCap   int  // at least
+	}{
+		{name: "nil pool makes one", pool: nil, size: 100, wantCap: 100},
+		{name: "empty pool makes one", pool: newBodyPool(2), size: 100, wantCap: 100},
+		{name: "a used body that fits", pool: newBodyPool(2), put: [][]byte{make([]byte, 300, 500)}, size: 400, wantReuse: true, wantCap: 500},
+		{name: "a used body too small", pool: newBodyPool(2), put: [][]byte{make([]byte, 10, 50)}, size: 400, wantCap: 400},
+		{name: "a full pool lets a body go", pool: newBodyPool(1), put: [][]byte{make([]byte, 0, 500), make([]byte, 0, 900)}, size: 200, wantReuse: true, wantCap: 500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, b := range tt.put {
+				tt.pool.put(b)
+			}
+			got := tt.pool.get(tt.size)
+			assert.Empty(t, got)
+			assert.GreaterOrEqual(t, cap(got), tt.wantCap)
+			if tt.wantReuse {
+				assert.Same(t, &tt.put[0][:1][0], &got[:1][0])
+			}
+			if tt.pool != nil {
+				assert.Empty(t, tt.pool.free, "nothing else left")
+			}
+		})
+	}
+	t.Run("new bodies are as large as the largest made", func(t *testing.T) {
+		p := newBodyPool(2)
+		assert.Equal(t, 900, cap(p.get(900)))
+		assert.Equal(t, 900, cap(p.get(100)))
+	})
 }

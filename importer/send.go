@@ -23,6 +23,9 @@ type sender struct {
 	succeeded atomic.Bool // some request succeeded
 	streak    failStreak
 	codes     codeCounts
+	// bodies takes back the joined body of a batch once its rows are
+	// reported sent (nil: bodies are left to the garbage collector).
+	bodies *bodyPool
 
 	requests, retries, resends, splits, bytes atomic.Int64
 }
@@ -42,6 +45,7 @@ func (s *sender) process(b *batch) {
 // several rows as bad input, splits it in halves until each refused row is
 // alone.
 func (s *sender) send(items []*Item, body []byte) {
+	joined := body != nil // the batch's body, which the rows' payloads are cut from
 	if body == nil {
 		body = s.action.Body(items)
 	}
@@ -71,12 +75,20 @@ func (s *sender) send(items []*Item, body []byte) {
 	}
 	switch out {
 	case outSent:
+		// A body the transport may still be reading is not reused.
+		reuse := joined && s.bodies != nil && info.BodyReleased
 		s.journal.confirm(items, func(jerr error) {
 			if jerr != nil {
 				s.stop.stop(reports.StopFatal, jerr)
 			}
 			// The rows were sent whether or not the journal could say so.
 			s.fin.finishAll(items, reports.StatusSent, "")
+			if reuse {
+				for _, it := range items {
+					it.Payload = nil // cut from body, which is written over next
+				}
+				s.bodies.put(body)
+			}
 		})
 	case outSplit:
 		s.splits.Add(1)

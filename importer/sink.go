@@ -34,7 +34,11 @@ type apiSink struct {
 func newAPISink(s *sender, opts *Options) *apiSink {
 	a := &apiSink{sender: s, work: make(chan *batch, opts.Concurrency)}
 	frame, _ := s.action.(bodyFrame)
-	a.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, func(b *batch) { a.work <- b })
+	if frame != nil {
+		// As many bodies as can be in flight and queued for the workers.
+		s.bodies = newBodyPool(2 * opts.Concurrency)
+	}
+	a.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, s.bodies, func(b *batch) { a.work <- b })
 	a.kept = newKeptItems(frame != nil)
 	for range opts.Concurrency {
 		a.wg.Add(1)
@@ -103,7 +107,7 @@ func newDryRunSink(fin *finisher, action Action, payload *bufio.Writer, opts *Op
 	d := &dryRunSink{fin: fin, action: action, payload: payload}
 	if payload != nil {
 		frame, _ := action.(bodyFrame)
-		d.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, d.write)
+		d.batcher = newBatcher(opts.BatchRows, opts.BatchBytes, int64(opts.Window), frame, nil, d.write)
 		d.kept = newKeptItems(frame != nil)
 	}
 	return d

@@ -1,0 +1,98 @@
+package importer
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/xonvo/xonvo-import/client"
+	"github.com/xonvo/xonvo-import/reports"
+	"github.com/xonvo/xonvo-import/sandbox"
+)
+
+// TestSenderGivesBackBodies: a batch's joined body goes back to the pool
+// once its rows are reported sent, and only when the client knows the
+// transport is done reading it; the rows' payloads, cut from it, are let go
+// first. A body the server refused, or one a transport may still read, is
+// not given back.
+func TestSenderGivesBackBodies(t *testing.T) {
+	const good = `{"firstName":"A","lastName":"B","phone":"+12065550100","timestamp":"06-23-2021 22:55:23","externalId":"E1"}`
+	tests := []struct {
+		name       string
+		payload    string
+		silent     bool // a transport that reports no writes
+		wantStatus reports.Status
+		wantBack   bool
+	}{
+		{name: "sent", payload: good, wantStatus: reports.StatusSent, wantBack: true},
+		{name: "refused", payload: `{"firstName":1}`, wantStatus: reports.StatusRejected},
+		{name: "sent through a transport that reports no writes", payload: good, silent: true, wantStatus: reports.StatusSent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newSandbox(t, sandbox.Options{})
+			var extra []client.Option
+			if tt.silent {
+				extra = append(extra, client.WithHTTPClient(&http.Client{Transport: handlerTransport{srv.Handler()}}))
+			}
+			c := newTestClient(t, srv, newFakeClock(), extra...)
+			action := BulkLeads{Client: c}
+
+			f, err := os.Create(filepath.Join(t.TempDir(), "journal"))
+			require.NoError(t, err)
+			j := startJournal(f)
+			stop := newStopper(t.Context())
+			defer stop.release()
+			rec := &statusRecorder{}
+			fin := &finisher{progress: &Progress{}, stop: stop}
+			fin.coll = startCollector(rec, nil)
+			pool := newBodyPool(4)
+			s := &sender{action: action, stop: stop, fin: fin, journal: j, bodies: pool}
+
+			it := &Item{AccountID: "18", Row: 2}
+			body := append(action.Head("18"), tt.payload...)
+			it.Payload = body[len(body)-len(tt.payload):]
+			body = append(body, action.Tail()...)
+			s.process(&batch{key: "18", items: []*Item{it}, body: body, closed: true})
+			j.drain()
+			_, err = fin.coll.result(1)
+			require.NoError(t, err)
+			require.NoError(t, j.close(true))
+
+			assert.Equal(t, []reports.Status{tt.wantStatus}, rec.statuses)
+			if !tt.wantBack {
+				assert.Empty(t, pool.free, "body kept out of the pool")
+				return
+			}
+			require.Len(t, pool.free, 1)
+			back := <-pool.free
+			assert.Equal(t, &body[:1][0], &back[:1][0], "the batch's own body")
+			assert.Nil(t, it.Payload, "payload cut from the body let go")
+		})
+	}
+}
+
+// handlerTransport serves requests with h in process, calling none of
+// net/http/httptrace's hooks.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	return rec.Result(), nil
+}
+
+// statusRecorder is a report writer that keeps the rows' statuses.
+type statusRecorder struct{ statuses []reports.Status }
+
+func (r *statusRecorder) Write(res reports.RowResult) error {
+	r.statuses = append(r.statuses, res.Status)
+	return nil
+}
+func (r *statusRecorder) Finish(reports.Summary) error { return nil }
+func (r *statusRecorder) Abort() error                 { return nil }
