@@ -204,3 +204,49 @@ func FuzzDecodeBulk(f *testing.F) {
 		}
 	})
 }
+
+// TestBulkBufferReuse: a bulk body is read into a buffer an earlier request
+// used, when it is large enough, and what the store keeps of it must not
+// change when the buffer is written over for the next request.
+func TestBulkBufferReuse(t *testing.T) {
+	body := wrap(`"18":[` + okLead + `,` + okLead2 + `]`)
+	tests := []struct {
+		name      string
+		buf       []byte
+		hint      int64
+		wantReuse bool
+	}{
+		{name: "no buffer", buf: nil, hint: int64(len(body))},
+		{name: "a buffer too small", buf: make([]byte, 0, 16), hint: int64(len(body))},
+		{name: "a buffer large enough", buf: make([]byte, 7, 4096), hint: int64(len(body)), wantReuse: true},
+		{name: "a buffer and no declared length", buf: make([]byte, 0, 4096), hint: -1, wantReuse: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := decodeTestServer(t)
+			b, data, err := srv.decodeBulkInto(tt.buf, strings.NewReader(body), tt.hint)
+			require.NoError(t, err)
+			assert.Equal(t, body, string(data))
+			if tt.wantReuse {
+				assert.Same(t, &tt.buf[:1][0], &data[0], "read into the buffer given")
+			}
+			require.NoError(t, srv.applyBulk(b))
+			require.Len(t, srv.Leads(), 2)
+			want := mustJSON(srv.Leads()) // a copy of every byte
+			for i := range data {
+				data[i] = 'Z' // the next request's bytes
+			}
+			assert.Equal(t, want, mustJSON(srv.Leads()), "the stored leads do not share the buffer")
+		})
+	}
+	t.Run("a buffer given back comes back empty", func(t *testing.T) {
+		srv := decodeTestServer(t)
+		held := srv.takeBody()
+		srv.giveBody(held, []byte("used"))
+		assert.Empty(t, *held)
+		srv.giveBody(srv.takeBody(), make([]byte, 0, maxPooledBody+1))
+		for range 4 {
+			assert.LessOrEqual(t, cap(*srv.takeBody()), maxPooledBody, "a huge buffer is not kept")
+		}
+	})
+}

@@ -56,7 +56,10 @@ func (s *Server) handleBulk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	b, err := s.decodeBulk(body, r.ContentLength)
+	held := s.takeBody()
+	b, buf, err := s.decodeBulkInto(*held, body, r.ContentLength)
+	// The leads are views of buf: it is reused once they are stored.
+	defer s.giveBody(held, buf)
 	setLeads(w, b.count)
 	if err != nil {
 		writeError(w, err)

@@ -31,6 +31,8 @@ type Server struct {
 	mu sync.Mutex // guards st
 	st *store
 
+	bodies sync.Pool // *[]byte: bulk request buffers (takeBody, giveBody)
+
 	httpSrv   *http.Server
 	connMu    sync.Mutex
 	newConns  map[net.Conn]struct{} // dialled, no request yet; guarded by connMu
