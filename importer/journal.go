@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 
 	"github.com/xonvo/xonvo-import/internal/fsync"
@@ -244,24 +245,44 @@ func (j *journal) loop() {
 }
 
 // appendEntries appends one line per input file of items: the rows the
-// server accepted.
+// server accepted, as json.Marshal writes a journalEntry. It is written by
+// hand: json.Marshal, a map of files done and a slice of rows per batch
+// were half of the journal's own CPU on a million-row import. Items of one
+// file are the usual batch; several files take a pass each.
 func appendEntries(b []byte, items []*Item) []byte {
-	done := make(map[int]bool, 1)
 	for i, first := range items {
-		if done[first.fileIdx] {
+		if seenFileBefore(items[:i], first.fileIdx) {
 			continue
 		}
-		done[first.fileIdx] = true
-		e := journalEntry{File: first.fileIdx}
-		for _, it := range items[i:] {
-			if it.fileIdx == first.fileIdx {
-				e.Rows = append(e.Rows, it.Row)
-			}
+		b = append(b, '{')
+		if first.fileIdx != 0 {
+			b = append(b, `"f":`...)
+			b = strconv.AppendInt(b, int64(first.fileIdx), 10)
+			b = append(b, ',')
 		}
-		line, _ := json.Marshal(e)
-		b = append(append(b, line...), '\n')
+		b = append(b, `"r":[`...)
+		for j, it := range items[i:] {
+			if it.fileIdx != first.fileIdx {
+				continue
+			}
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, int64(it.Row), 10)
+		}
+		b = append(b, "]}\n"...)
 	}
 	return b
+}
+
+// seenFileBefore reports whether an item of file is among items.
+func seenFileBefore(items []*Item, file int) bool {
+	for _, it := range items {
+		if it.fileIdx == file {
+			return true
+		}
+	}
+	return false
 }
 
 // drain waits for every confirmation to be written and its rows handed on.
