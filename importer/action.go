@@ -37,6 +37,11 @@ type Action interface {
 	Key() string
 }
 
+// attributesInOrder is an Action that reads a row's attributes only through
+// mapping.Result.Attributes (encodeLead), never Lead.Attributes: its
+// mappers leave the map out (mapping.BindOptions.AttributesInOrderOnly).
+type attributesInOrder interface{ attributesInOrderOnly() }
+
 // Mode says whether bulk leads are added or updated.
 type Mode string
 

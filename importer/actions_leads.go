@@ -47,6 +47,10 @@ func (BulkLeads) Encode(it *Item, scratch []byte) ([]byte, error) {
 	return scratch, nil
 }
 
+// attributesInOrderOnly implements attributesInOrder: the lead is only
+// encoded, by encodeLead, from the mapping Prepare lends.
+func (BulkLeads) attributesInOrderOnly() {}
+
 // Body implements Action: {"leadsByAccountId":{"<account>":[lead,...]}}.
 // A whole batch's body is joined by the batcher as its rows come (Head,
 // Tail); Body builds one for a part of a batch (a split).
@@ -134,7 +138,8 @@ func prepareLead(res *mapping.Result, it *Item) string {
 }
 
 // encodeLead encodes it.Lead into scratch, its attributes as the mapping
-// holds them in order, and ends the loan of it.mapped.
+// holds them in order (Lead.Attributes is nil when the mapper was bound for
+// attributesInOrder), and ends the loan of it.mapped.
 func encodeLead(scratch []byte, it *Item) []byte {
 	m := it.mapped
 	it.mapped = nil // the mapping stage refills it for a later row

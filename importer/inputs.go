@@ -107,7 +107,9 @@ func openInputs(ctx context.Context, opts *Options) (_ *inputSet, err error) {
 			return nil, err
 		}
 		set.inputs = append(set.inputs, input{in: in, src: src})
-		mp, err := opts.Mapping.Bind(bindHeader(src.Header(), opts.KeysFromHeader), mapping.BindOptions{Kind: opts.Action.Kind(), SingleLead: single, File: path})
+		_, inOrder := opts.Action.(attributesInOrder)
+		mp, err := opts.Mapping.Bind(bindHeader(src.Header(), opts.KeysFromHeader), mapping.BindOptions{Kind: opts.Action.Kind(),
+			SingleLead: single, File: path, AttributesInOrderOnly: inOrder})
 		if err != nil {
 			return nil, err
 		}

@@ -267,7 +267,7 @@ func TestRunDryRunPayloads(t *testing.T) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	leads := map[string]bool{}
+	leads := map[string]map[string]string{} // externalId -> attributes sent
 	for sc.Scan() {
 		var body client.BulkLeads
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &body))
@@ -278,12 +278,31 @@ func TestRunDryRunPayloads(t *testing.T) {
 			for _, l := range ls {
 				require.Regexp(t, `^\+1\d{10}$`, l.Phone)
 				require.Regexp(t, `^\d\d-\d\d-\d{4} \d\d:\d\d:\d\d$`, l.Timestamp)
-				leads[l.ExternalID] = true
+				leads[l.ExternalID] = l.Attributes
 			}
 		}
 	}
 	require.NoError(t, sc.Err())
 	assert.Len(t, leads, 230)
+	// The attributes come from the mapping's ordered values (the mapper
+	// keeps no map for bulk leads): each row's own.
+	withAttrs := 0
+	for _, r := range readReport(t, opts.ReportPath) {
+		want := map[string]string{}
+		if v := r.Original["Cart URL"]; v != "" {
+			want["ABANDONED_CART_URL"] = v
+		}
+		if v := r.Original["Discount Code"]; v != "" {
+			want["DISCOUNT_CODE"] = v
+		}
+		got := leads[r.ExternalID]
+		if got == nil {
+			got = map[string]string{}
+		}
+		assert.Equal(t, want, got, "row %d", r.Row)
+		withAttrs += len(got)
+	}
+	assert.Positive(t, withAttrs, "some rows have attributes")
 }
 
 func TestRunSingleRefusesAMappedAccount(t *testing.T) {

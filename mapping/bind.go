@@ -45,6 +45,11 @@ type BindOptions struct {
 	SingleLead bool
 	// File is the input file's name, for messages.
 	File string
+	// AttributesInOrderOnly leaves Lead.Attributes nil: a row's attributes
+	// are then only in Result.Attributes, for a caller that encodes them
+	// with wire.AppendLeadJSONAttrs and reads nothing else of them. Filling
+	// the map was a tenth of mapping a row.
+	AttributesInOrderOnly bool
 }
 
 // level is a compiled rule level.
@@ -85,6 +90,7 @@ type Mapper struct {
 	account    boundValue
 	attrs      []boundAttr
 	attrKeys   []string // attrs' keys, sorted (as attrs is): Result.Attributes
+	noAttrMap  bool     // BindOptions.AttributesInOrderOnly
 	location   level
 	consent    level
 	constWarns []string
@@ -118,7 +124,7 @@ func (c *Config) Bind(header []string, opts BindOptions) (*Mapper, error) {
 	if file == "" {
 		file = "the input"
 	}
-	m := &Mapper{kind: opts.Kind}
+	m := &Mapper{kind: opts.Kind, noAttrMap: opts.AttributesInOrderOnly}
 	b := &binder{header: header, file: file}
 
 	var want []wire.Field

@@ -62,8 +62,8 @@ func (r *Result) Message() string {
 // and without repeats, and values beside them: values[i] is keys[i]'s, or ""
 // where the row left it out (Attributes never holds an empty value). They
 // are for wire.AppendLeadJSONAttrs, and valid until the next MapInto into
-// r; the caller must not change them. ok is false for a Result that Map
-// returned, or one never mapped: read Lead.Attributes then.
+// r; the caller must not change them. ok is false for a Result never
+// mapped.
 func (r *Result) Attributes() (keys, values []string, ok bool) {
 	if r.attrsOf == nil {
 		return nil, nil, false
@@ -95,7 +95,7 @@ const (
 func (m *Mapper) Map(cells []string) Result {
 	var r Result
 	m.MapInto(cells, &r)
-	r.attrs, r.attrsOf, r.attrVals = nil, nil, nil
+	r.attrs = nil // the map is the returned lead's own
 	return r
 }
 
@@ -164,6 +164,9 @@ func (m *Mapper) MapInto(cells []string, r *Result) {
 			v = ""
 		}
 		r.attrVals = append(r.attrVals, v)
+		if m.noAttrMap {
+			continue
+		}
 		switch {
 		case v != "" && r.attrs == nil:
 			r.attrs = map[string]string{a.key: v}

@@ -235,11 +235,44 @@ func TestMapIntoMatchesMap(t *testing.T) {
 		assert.Equal(t, map[string]string{"ABANDONED_CART_URL": "www.shop.com/123"}, into.Lead.Attributes)
 		assert.Equal(t, into.Lead.Attributes, attributesOf(t, &into))
 	})
-	t.Run("a Result from Map has no ordered attributes", func(t *testing.T) {
-		r := m.Map(row(nil))
-		_, _, ok := r.Attributes()
-		assert.False(t, ok)
+	t.Run("a Result from Map has its attributes in order too", func(t *testing.T) {
+		r := m.Map(row(map[int]string{14: ""}))
+		assert.Equal(t, map[string]string{"DISCOUNT_CODE": "TR44"}, r.Lead.Attributes)
+		assert.Equal(t, r.Lead.Attributes, attributesOf(t, &r))
 	})
+}
+
+// TestMapAttributesInOrderOnly: a mapper bound with AttributesInOrderOnly
+// leaves Lead.Attributes nil and gives the attributes a mapper with the map
+// gives, through Result.Attributes, row after row and alone.
+func TestMapAttributesInOrderOnly(t *testing.T) {
+	withMap, _ := fullMapper(t, BindOptions{})
+	inOrder, _ := fullMapper(t, BindOptions{AttributesInOrderOnly: true})
+	rows := []struct {
+		name  string
+		cells []string
+	}{
+		{"clean", row(nil)},
+		{"no attributes", row(map[int]string{14: "", 15: ""})},
+		{"one attribute", row(map[int]string{14: "www.shop.com/9", 15: ""})},
+		{"attribute holds a sheet error", row(map[int]string{14: "#REF!"})},
+		{"clean again", row(nil)},
+	}
+	var into Result
+	for _, tt := range rows {
+		t.Run(tt.name, func(t *testing.T) {
+			want := withMap.Map(tt.cells)
+			inOrder.MapInto(tt.cells, &into)
+			assert.Nil(t, into.Lead.Attributes)
+			assert.Equal(t, want.Lead.Attributes, attributesOf(t, &into))
+			lone := inOrder.Map(tt.cells)
+			assert.Nil(t, lone.Lead.Attributes)
+			assert.Equal(t, want.Lead.Attributes, attributesOf(t, &lone))
+			want.Lead.Attributes = nil
+			assert.Equal(t, want.Lead, into.Lead, "the rest of the lead as with the map")
+			assert.Equal(t, want.Message(), into.Message())
+		})
+	}
 }
 
 // attributesOf is r.Attributes as a map (nil when empty, as Lead.Attributes
