@@ -34,6 +34,10 @@ type Item struct {
 	// Extra holds values an action adds to the report (lead statistics).
 	Extra []string
 
+	// block is where the API sink cut the item (nil elsewhere): it is
+	// refilled once all its items are finished (releaseItem).
+	block *itemBlock
+
 	attempts   int
 	httpStatus int
 	hash       state.Hash // of the payload, with --state

@@ -62,6 +62,7 @@ func (f *finisher) finish(ob *outbox, it *Item, status reports.Status, msg strin
 		f.stop.stop(reports.StopMaxErrorRate, nil)
 	}
 	ob.add(it.seq, f.result(it, status, msg))
+	releaseItem(it) // its row is final: the item is not touched again
 }
 
 // overRate reports whether the rows with errors are more than

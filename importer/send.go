@@ -81,12 +81,15 @@ func (s *sender) send(items []*Item, body []byte) {
 			if jerr != nil {
 				s.stop.stop(reports.StopFatal, jerr)
 			}
-			// The rows were sent whether or not the journal could say so.
-			s.fin.finishAll(items, reports.StatusSent, "")
 			if reuse {
 				for _, it := range items {
 					it.Payload = nil // cut from body, which is written over next
 				}
+			}
+			// The rows were sent whether or not the journal could say so.
+			// Finished, the items may be refilled: not touched after.
+			s.fin.finishAll(items, reports.StatusSent, "")
+			if reuse {
 				s.bodies.put(body)
 			}
 		})

@@ -96,3 +96,55 @@ func (r *statusRecorder) Write(res reports.RowResult) error {
 }
 func (r *statusRecorder) Finish(reports.Summary) error { return nil }
 func (r *statusRecorder) Abort() error                 { return nil }
+
+// TestItemBlocksComeBackWhenEveryItemIsFinished: the API sink's items are
+// cut from blocks that are refilled only once all their items are
+// finished, whatever the order; an item cut elsewhere is left alone.
+func TestItemBlocksComeBackWhenEveryItemIsFinished(t *testing.T) {
+	tests := []struct {
+		name     string
+		release  func(items []*Item) // releases items in some order
+		wantBack bool
+	}{
+		{name: "all in order", release: func(items []*Item) {
+			for _, it := range items {
+				releaseItem(it)
+			}
+		}, wantBack: true},
+		{name: "all, last first", release: func(items []*Item) {
+			for i := len(items) - 1; i >= 0; i-- {
+				releaseItem(items[i])
+			}
+		}, wantBack: true},
+		{name: "all but one", release: func(items []*Item) {
+			for _, it := range items[1:] {
+				releaseItem(it)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := newItemBlocks(2)
+			items := make([]*Item, itemBlockSize)
+			for i := range items {
+				items[i] = p.new(&Item{Row: i + 2, AccountID: "18"})
+				require.NotNil(t, items[i].block)
+				assert.Equal(t, i+2, items[i].Row, "a copy of the item")
+			}
+			first := items[0].block
+			tt.release(items)
+			if !tt.wantBack {
+				assert.Empty(t, p.free)
+				return
+			}
+			require.Len(t, p.free, 1)
+			again := p.new(&Item{Row: 1000})
+			assert.Same(t, &first.items[0], again, "the block given back is refilled")
+			assert.Equal(t, Item{Row: 1000, block: first}, *again, "nothing of the old item is left")
+			assert.Zero(t, first.done.Load())
+		})
+	}
+	t.Run("an item cut elsewhere", func(t *testing.T) {
+		releaseItem(&Item{Row: 2}) // no block: nothing to count
+	})
+}
