@@ -37,6 +37,7 @@ type control struct {
 	rate      float64 // requests per second, 0 for none
 	headroom  float64
 	tolerance float64
+	slack     float64 // MinSlowdown, in seconds
 	now       func() time.Time
 
 	limit float64   // in [min, max]; capacity() is its floor
@@ -70,7 +71,14 @@ func newControl(o Options) (control, error) {
 	case math.IsNaN(o.Tolerance) || math.IsInf(o.Tolerance, 0) || (o.Tolerance != 0 && o.Tolerance < 1.1):
 		return control{}, fmt.Errorf("%w: tolerance %v must be at least 1.1", ErrInvalidOptions, o.Tolerance)
 	}
-	c := control{min: 1, max: DefaultMax, rate: o.Rate, headroom: DefaultHeadroom, tolerance: DefaultTolerance, now: o.Now}
+	c := control{min: 1, max: DefaultMax, rate: o.Rate, headroom: DefaultHeadroom, tolerance: DefaultTolerance,
+		slack: DefaultMinSlowdown.Seconds(), now: o.Now}
+	switch {
+	case o.MinSlowdown > 0:
+		c.slack = o.MinSlowdown.Seconds()
+	case o.MinSlowdown < 0:
+		c.slack = 0
+	}
 	if o.Min > 0 {
 		c.min = float64(o.Min)
 	}
@@ -122,7 +130,7 @@ func (c *control) onDrop(epoch uint64) {
 // admitted in epoch; inFlight counts that token.
 func (c *control) onSample(rtt float64, inFlight int, epoch uint64, now time.Time) {
 	dt := c.observe(rtt, now)
-	if c.short > c.tolerance*c.floor.value() {
+	if floor := c.floor.value(); c.short > max(c.tolerance*floor, floor+c.slack) {
 		if epoch == c.epoch {
 			c.decrease(backoff)
 			if c.rate > 0 {

@@ -20,6 +20,9 @@ const (
 	// DefaultInitialNoRate is the first limit when no rate is set: today's
 	// fixed pool size.
 	DefaultInitialNoRate = 4
+	// DefaultMinSlowdown: a recent RTT must also be this far above the
+	// floor to count as a slow-down.
+	DefaultMinSlowdown = 10 * time.Millisecond
 	// InitialRTT is the round trip assumed before the first sample, when a
 	// rate is set: the first limit is ceil(Rate × InitialRTT × Headroom).
 	InitialRTT = time.Second
@@ -45,6 +48,12 @@ type Options struct {
 	// Tolerance: a recent RTT above Tolerance × the floor RTT is a
 	// slow-down. Zero means DefaultTolerance; it must be at least 1.1.
 	Tolerance float64
+	// MinSlowdown: a recent RTT counts as a slow-down only if it is also
+	// this much above the floor RTT. Over a floor of under a millisecond (a
+	// server on the same machine or network) our own scheduling doubles a
+	// round trip without any queue at the server. Zero means
+	// DefaultMinSlowdown; negative means none (Tolerance alone).
+	MinSlowdown time.Duration
 	// Now is the clock of the floor RTT's window and of the recovery after
 	// a cut; tests and simulations drive it. Nil means time.Now.
 	Now func() time.Time

@@ -282,6 +282,40 @@ func TestRisingLatencyLowers(t *testing.T) {
 	}
 }
 
+// TestSmallRisesAreNotASlowdown: a recent RTT counts as a slow-down only
+// above both Tolerance × the floor and the floor + MinSlowdown, so a few
+// milliseconds over a fast floor (a server on the same machine, where our
+// own scheduling moves the round trip) leave the limit alone, while a
+// doubling of a slower floor still cuts it.
+func TestSmallRisesAreNotASlowdown(t *testing.T) {
+	tests := []struct {
+		name       string
+		opts       adaptive.Options
+		floor, now time.Duration
+		wantCut    bool
+	}{
+		{name: "8 times a 1 ms floor, 7 ms over it", floor: time.Millisecond, now: 8 * time.Millisecond},
+		{name: "15 times a 1 ms floor, 14 ms over it", floor: time.Millisecond, now: 15 * time.Millisecond, wantCut: true},
+		{name: "8 times a 1 ms floor, tolerance alone", opts: adaptive.Options{MinSlowdown: -1},
+			floor: time.Millisecond, now: 8 * time.Millisecond, wantCut: true},
+		{name: "8 times a 1 ms floor, 5 ms allowed", opts: adaptive.Options{MinSlowdown: 5 * time.Millisecond},
+			floor: time.Millisecond, now: 8 * time.Millisecond, wantCut: true},
+		{name: "a 100 ms floor doubled", floor: 100 * time.Millisecond, now: 210 * time.Millisecond, wantCut: true},
+		{name: "a 100 ms floor, 1.9 times", floor: 100 * time.Millisecond, now: 190 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Max = 32
+			l, clk := newLimiter(t, tt.opts)
+			b := &busy{t: t, l: l, clk: clk}
+			b.run(200, time.Millisecond, adaptive.Outcome{Latency: tt.floor})
+			require.Zero(t, l.Stats().Cuts, "steady latency")
+			b.run(200, time.Millisecond, adaptive.Outcome{Latency: tt.now})
+			assert.Equal(t, tt.wantCut, l.Stats().Cuts > 0, "cuts: %d", l.Stats().Cuts)
+		})
+	}
+}
+
 // TestNoRateGrowsWhileLatencyHolds: without a rate the limit doubles per
 // round trip until the first cut, then grows by one per round trip, and
 // not at all while the caller uses less than half of it.
