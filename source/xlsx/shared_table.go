@@ -361,7 +361,7 @@ func (c *stringCache) put(i int, text []byte) {
 		c.locs, c.mapped[2] = offheap.Alloc[uint64](stringSlots)
 	case len(c.arena)+len(text) > c.limit:
 		// Full: start again in the same memory (get's text is only valid until the
-		// next call). A fresh 20 MB each time made the collector run for it.
+		// next call), rather than leaving 20 MB of garbage each time.
 		c.arena = c.arena[:0]
 		clear(c.tags)
 	}
