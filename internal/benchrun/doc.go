@@ -6,6 +6,9 @@
 //     (internal/leadgen, in a child process so that this one stays small),
 //     each repeated -runs times; rows/s min and median, peak RSS (the
 //     child's rusage) the highest. Adding a row is one call (cases.go).
+//   - The CSV ceiling (ceiling.go): the same input parsed by encoding/csv and
+//     its cells written back, by this program in a child process, the most a
+//     CSV run can reach here; the goals table sets each CSV goal against it.
 //   - Rate use at server latency: imports paced by --rate against sandboxes
 //     started with --latency, judged from the sandbox's request log with
 //     sandbox.RequestLog: steady-state utilisation (the first second left

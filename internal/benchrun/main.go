@@ -26,7 +26,17 @@ func main() {
 	flag.IntVar(&gen.rows, "gen-rows", 0, "internal: rows -gen writes")
 	flag.Uint64Var(&gen.seed, "gen-seed", inputSeed, "internal: seed of -gen")
 	flag.IntVar(&gen.accounts, "gen-accounts", inputAccounts, "internal: accounts of -gen")
+	var ceiling struct{ in, out string }
+	flag.StringVar(&ceiling.in, "csv-ceiling", "", "internal: parse this CSV and write its cells back (the CSV ceiling), then exit")
+	flag.StringVar(&ceiling.out, "csv-ceiling-out", "", "internal: where -csv-ceiling writes")
 	flag.Parse()
+	if ceiling.in != "" {
+		if _, err := csvCeiling(ceiling.in, ceiling.out); err != nil {
+			fmt.Fprintln(os.Stderr, "benchrun:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if gen.kind != "" {
 		if err := gen.write(); err != nil {
 			fmt.Fprintln(os.Stderr, "benchrun:", err)

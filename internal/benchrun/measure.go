@@ -23,7 +23,13 @@ type sample struct {
 // returns its wall time and peak RSS. A non-zero exit is an error that
 // carries the last lines of its stderr.
 func (b *bench) runBinary(ctx context.Context, dir string, args ...string) (sample, error) {
-	cmd := exec.CommandContext(ctx, b.cfg.bin, args...)
+	return runProgram(ctx, b.cfg.bin, dir, args...)
+}
+
+// runProgram is runBinary for any program: the binary, or this one in a
+// child mode (the CSV ceiling).
+func runProgram(ctx context.Context, prog, dir string, args ...string) (sample, error) {
+	cmd := exec.CommandContext(ctx, prog, args...)
 	cmd.Dir = dir
 	var stderr strings.Builder
 	cmd.Stdout = io.Discard
@@ -33,14 +39,14 @@ func (b *bench) runBinary(ctx context.Context, dir string, args ...string) (samp
 	dur := time.Since(start)
 	var exitErr *exec.ExitError
 	if err != nil && !errors.As(err, &exitErr) {
-		return sample{}, fmt.Errorf("%s %s: %w", b.cfg.bin, args[0], err)
+		return sample{}, fmt.Errorf("%s %s: %w", prog, args[0], err)
 	}
 	s := sample{dur: dur}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.rssMB = float64(ru.Maxrss) / 1024 // Linux reports KiB
 	}
 	if exitErr != nil {
-		return s, fmt.Errorf("%s %s: exit %d: %s", b.cfg.bin, strings.Join(args, " "), exitErr.ExitCode(),
+		return s, fmt.Errorf("%s %s: exit %d: %s", prog, strings.Join(args, " "), exitErr.ExitCode(),
 			lastLines(stderr.String(), 5))
 	}
 	return s, nil

@@ -91,6 +91,9 @@ func (b *bench) runTable(ctx context.Context) error {
 		if err := b.dryRun(ctx, "CSV dry run", csvInput(n)); err != nil {
 			return err
 		}
+		if err := b.ceilingRun(ctx, csvCeilingRow, csvInput(n)); err != nil {
+			return err
+		}
 		if err := b.dryRun(ctx, "XLSX dry run", xlsxInput(n)); err != nil {
 			return err
 		}
