@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,4 +67,121 @@ func TestAppendEntriesIsJSON(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gapClock is the journal's clock in TestJournalSyncGap: the time is set by
+// the test, and each wait is handed to the test, which fires it.
+type gapClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	waits chan gapWait
+}
+
+type gapWait struct {
+	d        time.Duration
+	fire     chan time.Time
+	released chan struct{}
+}
+
+func (c *gapClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *gapClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+func (c *gapClock) wait(d time.Duration) (<-chan time.Time, func()) {
+	w := gapWait{d: d, fire: make(chan time.Time, 1), released: make(chan struct{})}
+	c.waits <- w
+	return w.fire, func() { close(w.released) }
+}
+
+// TestJournalSyncGap: a batch confirmed within the gap after a sync waits
+// for the rest of it, the batches that come meanwhile share its sync, one
+// after the gap is synced at once, and draining never waits for a gap.
+func TestJournalSyncGap(t *testing.T) {
+	const gap = 10 * time.Millisecond
+	t0 := time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		after    time.Duration // from the first sync to the next batches
+		batches  int           // confirmed after the first
+		fire     bool          // the test fires the wait (else it drains)
+		wantWait time.Duration // 0: no wait
+	}{
+		{name: "within the gap, two batches share one sync", after: 3 * time.Millisecond, batches: 2, fire: true, wantWait: 7 * time.Millisecond},
+		{name: "after the gap, no wait", after: 12 * time.Millisecond, batches: 1},
+		{name: "exactly at the gap, no wait", after: gap, batches: 1},
+		{name: "draining ends the wait", after: 1 * time.Millisecond, batches: 1, wantWait: 9 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := os.Create(filepath.Join(t.TempDir(), "journal"))
+			require.NoError(t, err)
+			clock := &gapClock{t: t0, waits: make(chan gapWait, 1)}
+			j := startJournalClock(f, gap, clock.now, clock.wait)
+			done := make(chan int, 8)
+			confirm := func(row int) {
+				j.confirm([]*Item{{Row: row}}, func(err error) {
+					assert.NoError(t, err)
+					done <- row
+				})
+			}
+
+			confirm(2)
+			require.Equal(t, 2, <-done, "the first batch is synced at once")
+			clock.set(t0.Add(tt.after))
+			for i := range tt.batches {
+				confirm(3 + i)
+			}
+			if tt.wantWait == 0 {
+				for i := range tt.batches {
+					assert.Equal(t, 3+i, <-done)
+				}
+				assert.Empty(t, clock.waits, "no wait")
+				require.NoError(t, j.close(true))
+				return
+			}
+			w := <-clock.waits
+			assert.Equal(t, tt.wantWait, w.d, "the rest of the gap")
+			assert.Empty(t, done, "nothing is reported before its sync")
+			if tt.fire {
+				w.fire <- t0.Add(gap)
+				for i := range tt.batches {
+					assert.Equal(t, 3+i, <-done)
+				}
+				<-w.released
+				require.NoError(t, j.close(true))
+			} else {
+				require.NoError(t, j.close(true), "close drains without the wait firing")
+				assert.Equal(t, 3, <-done)
+				<-w.released
+			}
+			jc, err := readJournalRows(f.Name())
+			require.NoError(t, err)
+			assert.Equal(t, 1+tt.batches, jc, "every batch is in the journal")
+		})
+	}
+}
+
+// readJournalRows counts the rows a journal without a header confirms.
+func readJournalRows(path string) (int, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for line := range strings.SplitSeq(strings.TrimSpace(string(data)), "\n") {
+		var e journalEntry
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			return 0, err
+		}
+		n += len(e.Rows)
+	}
+	return n, nil
 }
