@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -69,11 +68,10 @@ func TestAppendEntriesIsJSON(t *testing.T) {
 	}
 }
 
-// gapClock is the journal's clock in TestJournalSyncGap: the time is set by
-// the test, and each wait is handed to the test, which fires it.
+// gapClock is the journal's clock in TestJournalSyncGap: the test moves the
+// time (fakeClock), and each wait is handed to the test, which fires it.
 type gapClock struct {
-	mu    sync.Mutex
-	t     time.Time
+	*fakeClock
 	waits chan gapWait
 }
 
@@ -81,18 +79,6 @@ type gapWait struct {
 	d        time.Duration
 	fire     chan time.Time
 	released chan struct{}
-}
-
-func (c *gapClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *gapClock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
 }
 
 func (c *gapClock) wait(d time.Duration) (<-chan time.Time, func()) {
@@ -106,7 +92,6 @@ func (c *gapClock) wait(d time.Duration) (<-chan time.Time, func()) {
 // after the gap is synced at once, and draining never waits for a gap.
 func TestJournalSyncGap(t *testing.T) {
 	const gap = 10 * time.Millisecond
-	t0 := time.Date(2026, 11, 30, 4, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name     string
 		after    time.Duration // from the first sync to the next batches
@@ -123,8 +108,8 @@ func TestJournalSyncGap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := os.Create(filepath.Join(t.TempDir(), "journal"))
 			require.NoError(t, err)
-			clock := &gapClock{t: t0, waits: make(chan gapWait, 1)}
-			j := startJournalClock(f, gap, clock.now, clock.wait)
+			clock := &gapClock{fakeClock: newFakeClock(), waits: make(chan gapWait, 1)}
+			j := startJournalClock(f, gap, clock.Now, clock.wait)
 			done := make(chan int, 8)
 			confirm := func(row int) {
 				j.confirm([]*Item{{Row: row}}, func(err error) {
@@ -135,7 +120,7 @@ func TestJournalSyncGap(t *testing.T) {
 
 			confirm(2)
 			require.Equal(t, 2, <-done, "the first batch is synced at once")
-			clock.set(t0.Add(tt.after))
+			require.NoError(t, clock.Sleep(t.Context(), tt.after))
 			for i := range tt.batches {
 				confirm(3 + i)
 			}
@@ -151,7 +136,7 @@ func TestJournalSyncGap(t *testing.T) {
 			assert.Equal(t, tt.wantWait, w.d, "the rest of the gap")
 			assert.Empty(t, done, "nothing is reported before its sync")
 			if tt.fire {
-				w.fire <- t0.Add(gap)
+				w.fire <- clock.Now()
 				for i := range tt.batches {
 					assert.Equal(t, 3+i, <-done)
 				}
