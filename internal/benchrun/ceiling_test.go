@@ -21,7 +21,8 @@ func TestCSVCeiling(t *testing.T) {
 		{name: "a multi-line cell is one row", in: "a\n\"l1\nl2\"\n", wantRows: 2, wantOut: "a\nl1\nl2\n"},
 		{name: "more rows than a batch", in: manyRows(ceilingBatch + 3), wantRows: ceilingBatch + 3, wantOut: manyRows(ceilingBatch + 3)},
 		{name: "empty input", in: "", wantRows: 0, wantOut: ""},
-		{name: "a malformed row stops the parse and says where", in: "a,b\n1,2\n3\n", wantErr: "record on line 3: wrong number of fields"},
+		{name: "rows of any width, as the importer reads them", in: "a,b\n1\n2,3,4\n", wantRows: 3, wantOut: "a,b\n1\n2,3,4\n"},
+		{name: "a malformed row stops the parse and says where", in: "a,b\n1,2\n3,x\"y\n", wantErr: "parse error on line 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +42,19 @@ func TestCSVCeiling(t *testing.T) {
 			assert.Equal(t, tt.wantOut, string(got))
 		})
 	}
+}
+
+// TestCSVCeilingWriteError: a write that fails is the ceiling's error, and
+// the parse goes on to the end without a writer left waiting.
+func TestCSVCeilingWriteError(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	in := filepath.Join(t.TempDir(), "in.csv")
+	require.NoError(t, os.WriteFile(in, []byte(manyRows(300_000)), 0o600)) // past the 1 MiB buffer
+	rows, err := csvCeiling(in, "/dev/full")
+	require.Error(t, err)
+	assert.Equal(t, 300_000, rows, "every row was parsed")
 }
 
 func TestCSVCeilingMissingInput(t *testing.T) {

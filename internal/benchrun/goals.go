@@ -35,10 +35,12 @@ func (g goal) verdict(r result, ceiling *result) string {
 	var short []string
 	if rate := median(r.rates()); rate < g.minRate {
 		short = append(short, fmt.Sprintf("rows/s at %.0f %% of the goal", 100*rate/g.minRate))
-	}
-	if ceiling != nil {
-		if c := median(ceiling.rates()); g.minRate > c {
-			short = append(short, fmt.Sprintf("the goal is %.0f %% of the ceiling", 100*g.minRate/c))
+		// Only a shortfall is explained by the ceiling: a run that met its
+		// goal met it, whatever the ceiling's runs made of the machine.
+		if ceiling != nil {
+			if c := median(ceiling.rates()); g.minRate > c {
+				short = append(short, fmt.Sprintf("the goal is %.0f %% of the ceiling", 100*g.minRate/c))
+			}
 		}
 	}
 	if g.maxRSS > 0 && r.maxRSS() > g.maxRSS {
@@ -71,12 +73,14 @@ func renderGoals(w *strings.Builder, results []result, goals []goal) {
 		return nil
 	}
 	var lines []string
+	anyCeiling := false
 	for _, g := range goals {
 		r := find(g.row)
 		if r == nil {
 			continue
 		}
 		ceiling := find(g.ceiling)
+		anyCeiling = anyCeiling || ceiling != nil
 		shown := "–"
 		if ceiling != nil {
 			shown = fmt.Sprintf("%.0f", median(ceiling.rates()))
@@ -92,7 +96,7 @@ func renderGoals(w *strings.Builder, results []result, goals []goal) {
 	for _, l := range lines {
 		w.WriteString(l)
 	}
-	if find(csvCeilingRow+", 1M rows") != nil {
+	if anyCeiling {
 		w.WriteString("\nThe ceiling is the most a run of its kind can reach on this machine while it parses on one goroutine,\n")
 		w.WriteString("as the importer does: for CSV, the input parsed by encoding/csv and every cell written back and synced\n")
 		w.WriteString("on a second goroutine, with nothing mapped, validated, deduplicated or quoted (the `" + csvCeilingRow + "`\n")
