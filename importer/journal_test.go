@@ -69,10 +69,13 @@ func TestAppendEntriesIsJSON(t *testing.T) {
 }
 
 // gapClock is the journal's clock in TestJournalSyncGap: the test moves the
-// time (fakeClock), and each wait is handed to the test, which fires it.
+// time (fakeClock), and each wait is handed to the test, which fires it. A
+// case that must not wait fails at once instead, and its wait has fired.
 type gapClock struct {
 	*fakeClock
-	waits chan gapWait
+	t      *testing.T
+	noWait bool
+	waits  chan gapWait
 }
 
 type gapWait struct {
@@ -83,73 +86,133 @@ type gapWait struct {
 
 func (c *gapClock) wait(d time.Duration) (<-chan time.Time, func()) {
 	w := gapWait{d: d, fire: make(chan time.Time, 1), released: make(chan struct{})}
+	if c.noWait {
+		c.t.Errorf("the journal waited %v", d)
+		w.fire <- c.Now()
+		return w.fire, func() {}
+	}
 	c.waits <- w
 	return w.fire, func() { close(w.released) }
 }
 
+// gapDone is a batch's row and what the journal told its worker.
+type gapDone struct {
+	row int
+	err error
+}
+
 // TestJournalSyncGap: a batch confirmed within the gap after a sync waits
 // for the rest of it, the batches that come meanwhile share its sync, one
-// after the gap is synced at once, and draining never waits for a gap.
+// after the gap is synced at once, a full group does not wait for the gap,
+// draining never waits for it, and a failed write reaches every batch of
+// the group. The groups are what the --state hook (afterSync) saw.
 func TestJournalSyncGap(t *testing.T) {
 	const gap = 10 * time.Millisecond
+	const (
+		fire  = iota // the test fires the wait
+		drain        // the test closes the journal while it waits
+		full         // the group fills before the wait fires
+	)
 	tests := []struct {
-		name     string
-		after    time.Duration // from the first sync to the next batches
-		batches  int           // confirmed after the first
-		fire     bool          // the test fires the wait (else it drains)
-		wantWait time.Duration // 0: no wait
+		name       string
+		after      time.Duration // from the first sync to the next batches
+		batches    int           // confirmed after the first
+		end        int
+		wantWait   time.Duration // 0: no wait
+		failWrite  bool          // the file is closed after the first sync
+		wantGroups []int
 	}{
-		{name: "within the gap, two batches share one sync", after: 3 * time.Millisecond, batches: 2, fire: true, wantWait: 7 * time.Millisecond},
-		{name: "after the gap, no wait", after: 12 * time.Millisecond, batches: 1},
-		{name: "exactly at the gap, no wait", after: gap, batches: 1},
-		{name: "draining ends the wait", after: 1 * time.Millisecond, batches: 1, wantWait: 9 * time.Millisecond},
+		{name: "within the gap, two batches share one sync", after: 3 * time.Millisecond, batches: 2,
+			end: fire, wantWait: 7 * time.Millisecond, wantGroups: []int{1, 2}},
+		{name: "after the gap, no wait", after: 12 * time.Millisecond, batches: 1, wantGroups: []int{1, 1}},
+		{name: "exactly at the gap, no wait", after: gap, batches: 1, wantGroups: []int{1, 1}},
+		{name: "draining ends the wait", after: time.Millisecond, batches: 1,
+			end: drain, wantWait: 9 * time.Millisecond, wantGroups: []int{1, 1}},
+		{name: "a full group is synced without waiting out the gap", after: time.Millisecond, batches: journalGroup,
+			end: full, wantWait: 9 * time.Millisecond, wantGroups: []int{1, journalGroup}},
+		{name: "a failed write reaches every batch of the group", after: 2 * time.Millisecond, batches: 2,
+			end: fire, wantWait: 8 * time.Millisecond, failWrite: true, wantGroups: []int{1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := os.Create(filepath.Join(t.TempDir(), "journal"))
 			require.NoError(t, err)
-			clock := &gapClock{fakeClock: newFakeClock(), waits: make(chan gapWait, 1)}
+			path := f.Name()
+			clock := &gapClock{fakeClock: newFakeClock(), t: t, noWait: tt.wantWait == 0, waits: make(chan gapWait, 1)}
 			j := startJournalClock(f, gap, clock.Now, clock.wait)
-			done := make(chan int, 8)
+			var groups []int // written by the journal's goroutine, read after close
+			j.afterSync = func(items []*Item) error {
+				groups = append(groups, len(items))
+				return nil
+			}
+			done := make(chan gapDone, journalGroup+1)
 			confirm := func(row int) {
-				j.confirm([]*Item{{Row: row}}, func(err error) {
-					assert.NoError(t, err)
-					done <- row
-				})
+				j.confirm([]*Item{{Row: row}}, func(err error) { done <- gapDone{row, err} })
+			}
+			next := func() gapDone {
+				select {
+				case d := <-done:
+					return d
+				case <-time.After(10 * time.Second): // a hang, not a timing: the case fails
+					t.Fatal("no batch came back")
+					return gapDone{}
+				}
 			}
 
 			confirm(2)
-			require.Equal(t, 2, <-done, "the first batch is synced at once")
+			require.Equal(t, gapDone{row: 2}, next(), "the first batch is synced at once")
+			if tt.failWrite {
+				require.NoError(t, f.Close())
+			}
 			require.NoError(t, clock.Sleep(t.Context(), tt.after))
 			for i := range tt.batches {
 				confirm(3 + i)
 			}
-			if tt.wantWait == 0 {
-				for i := range tt.batches {
-					assert.Equal(t, 3+i, <-done)
+			var released chan struct{} // the wait's, once it was asked for
+			if tt.wantWait != 0 {
+				var w gapWait
+				select {
+				case w = <-clock.waits:
+				case <-time.After(10 * time.Second): // a hang, not a timing
+					t.Fatal("the journal did not wait")
 				}
-				assert.Empty(t, clock.waits, "no wait")
-				require.NoError(t, j.close(true))
+				assert.Equal(t, tt.wantWait, w.d, "the rest of the gap")
+				switch tt.end {
+				case fire:
+					assert.Empty(t, done, "nothing is reported before its sync")
+					w.fire <- clock.Now()
+				case drain:
+					j.drain()
+				}
+				released = w.released
+			}
+			for i := range tt.batches {
+				d := next()
+				assert.Equal(t, 3+i, d.row)
+				if tt.failWrite {
+					assert.ErrorContains(t, d.err, "write journal", "batch %d", i)
+				} else {
+					assert.NoError(t, d.err)
+				}
+			}
+			err = j.close(true)
+			if released != nil {
+				select {
+				case <-released:
+				case <-time.After(10 * time.Second): // a hang, not a timing
+					t.Error("the journal did not let its wait go")
+				}
+			}
+			if tt.failWrite {
+				require.Error(t, err)
+				assert.Equal(t, tt.wantGroups, groups, "a group that failed is not recorded")
 				return
 			}
-			w := <-clock.waits
-			assert.Equal(t, tt.wantWait, w.d, "the rest of the gap")
-			assert.Empty(t, done, "nothing is reported before its sync")
-			if tt.fire {
-				w.fire <- clock.Now()
-				for i := range tt.batches {
-					assert.Equal(t, 3+i, <-done)
-				}
-				<-w.released
-				require.NoError(t, j.close(true))
-			} else {
-				require.NoError(t, j.close(true), "close drains without the wait firing")
-				assert.Equal(t, 3, <-done)
-				<-w.released
-			}
-			jc, err := readJournalRows(f.Name())
 			require.NoError(t, err)
-			assert.Equal(t, 1+tt.batches, jc, "every batch is in the journal")
+			assert.Equal(t, tt.wantGroups, groups)
+			rows, err := readJournalRows(path)
+			require.NoError(t, err)
+			assert.Equal(t, 1+tt.batches, rows, "every batch is in the journal")
 		})
 	}
 }
